@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.http import require_POST
+
+from .access import permission_required
+from .models import User
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, which also brings back the language the user chose last time."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = form.get_user().language
+        if language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+            )
+        return response
+
+
+@login_required
+def profile(request):
+    return render(request, "accounts/profile.html")
+
+
+@permission_required("manage_users")
+def users(request):
+    people = User.objects.prefetch_related("groups").order_by("username")
+    return render(request, "accounts/users.html", {"people": people})
+
+
+@require_POST
+def set_language(request):
+    """Django's set_language, remembering the choice on the user for the next login."""
+    from django.views.i18n import set_language as django_set_language
+
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    known = language in dict(settings.LANGUAGES) and translation.check_for_language(language)
+    if request.user.is_authenticated and known:
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    return response

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `make run`: migrate, load the checklist and demo data, then serve the app with a
+# real Celery worker (kombu's filesystem broker unless REDIS_URL is set). Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+py=.venv/bin/python
+export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
+port="${PORT:-8000}"
+
+$py manage.py compilemessages -v0 --ignore=.venv
+$py manage.py migrate --noinput -v0
+$py manage.py seed_demo
+
+.venv/bin/celery -A duediligence worker --loglevel=INFO --concurrency="${WORKERS:-2}" \
+  --beat --schedule var/celerybeat-schedule &
+worker=$!
+trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null; exit 0' INT TERM EXIT
+
+echo
+echo "DueDiligence is at http://127.0.0.1:${port}/  (log in with a demo user above; Ctrl-C stops)"
+echo
+$py manage.py runserver "127.0.0.1:${port}"
