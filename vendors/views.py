@@ -1,9 +1,226 @@
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models.deletion import ProtectedError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
+
+from . import selectors, services
+from .access import can_delete_vendor, can_edit_vendor, can_reassign, get_vendor_for_user
+from .forms import (
+    AssignmentForm,
+    CertificationForm,
+    ContactFormSet,
+    ContractForm,
+    StatusForm,
+    VendorFilterForm,
+    VendorForm,
+)
+from .models import Certification, Contract, Vendor
+from .uploads import file_response
+
+PAGE_SIZE = 25
 
 
 @role_required
 def index(request):
-    return render(request, "placeholder.html", {"title": _("Vendors")})
+    filters = VendorFilterForm(request.GET or None)
+    params = filters.cleaned_data if filters.is_valid() else {}
+    vendors = selectors.vendor_list(request.user, **{k: v for k, v in params.items() if v})
+    page = Paginator(vendors, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "vendors/vendor_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "can_create": request.user.has_perm("accounts.register_vendors"),
+            "nav_active": "vendors",
+        },
+    )
+
+
+@role_required
+def detail(request, pk):
+    vendor = selectors.vendor_detail(request.user, pk)
+    return render(
+        request,
+        "vendors/vendor_detail.html",
+        {
+            "vendor": vendor,
+            "can_edit": can_edit_vendor(request.user, vendor),
+            "can_reassign": can_reassign(request.user),
+            "can_delete": can_delete_vendor(request.user),
+            "status_form": StatusForm(vendor),
+            "history": selectors.vendor_history(vendor),
+            "nav_active": "vendors",
+        },
+    )
+
+
+@role_required
+def create(request):
+    if not request.user.has_perm("accounts.register_vendors"):
+        raise PermissionDenied
+    return _edit(request, Vendor())
+
+
+@role_required
+def edit(request, pk):
+    return _edit(request, get_vendor_for_user(request.user, pk, write=True))
+
+
+def _edit(request, vendor):
+    form = VendorForm(request.POST or None, instance=vendor)
+    contacts = ContactFormSet(request.POST or None, instance=vendor, prefix="contacts")
+    if request.method == "POST" and form.is_valid() and contacts.is_valid():
+        vendor = services.save_vendor(form, contacts, user=request.user)
+        messages.success(request, _("The vendor was saved."))
+        return redirect(vendor)
+    if request.method == "POST":
+        messages.error(request, _("Please correct the errors below; nothing has been saved yet."))
+    return render(
+        request,
+        "vendors/vendor_form.html",
+        {"form": form, "contacts": contacts, "vendor": vendor, "nav_active": "vendors"},
+    )
+
+
+@role_required
+def assign(request, pk):
+    vendor = get_vendor_for_user(request.user, pk)
+    if not can_reassign(request.user):
+        raise PermissionDenied
+    form = AssignmentForm(request.POST or None, instance=vendor)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The assignments were saved."))
+        return redirect(vendor)
+    return render(
+        request,
+        "vendors/assign_form.html",
+        {"form": form, "vendor": vendor, "nav_active": "vendors"},
+    )
+
+
+@require_POST
+@role_required
+def change_status(request, pk):
+    vendor = get_vendor_for_user(request.user, pk, write=True)
+    form = StatusForm(vendor, request.POST)
+    if form.is_valid():
+        services.change_status(vendor, form.cleaned_data["status"])
+        messages.success(request, _("The status was changed."))
+    else:
+        for error in form.errors.get("status", []):
+            messages.error(request, error)
+    return redirect(vendor)
+
+
+@require_POST
+@role_required
+def archive(request, pk):
+    vendor = get_vendor_for_user(request.user, pk, write=True)
+    if vendor.is_archived:
+        services.restore(vendor)
+        messages.success(request, _("The vendor was restored from the archive."))
+    else:
+        services.archive(vendor)
+        messages.success(request, _("The vendor was archived."))
+    return redirect(vendor)
+
+
+@role_required
+def delete(request, pk):
+    vendor = get_vendor_for_user(request.user, pk)
+    if not can_delete_vendor(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            vendor.delete()
+        except ProtectedError:
+            messages.error(
+                request, _("This vendor has assessments and cannot be deleted; archive it instead.")
+            )
+            return redirect(vendor)
+        messages.success(request, _("The vendor was deleted."))
+        return redirect("vendors:index")
+    return render(request, "vendors/vendor_delete.html", {"vendor": vendor})
+
+
+def _part_form(request, pk, model, form_class, part_id, upload_field, file_attr, template):
+    vendor = get_vendor_for_user(request.user, pk, write=True)
+    instance = (
+        get_object_or_404(model, pk=part_id, vendor=vendor) if part_id else model(vendor=vendor)
+    )
+    form = form_class(request.POST or None, request.FILES or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.save_with_file(
+            form, vendor=vendor, user=request.user, upload_field=upload_field, file_attr=file_attr
+        )
+        messages.success(request, _("Saved."))
+        return redirect(vendor)
+    if request.method == "POST":
+        messages.error(request, _("Please correct the errors below; nothing has been saved yet."))
+    return render(request, template, {"form": form, "vendor": vendor, "nav_active": "vendors"})
+
+
+@role_required
+def certification_form(request, pk, cid=None):
+    return _part_form(
+        request,
+        pk,
+        Certification,
+        CertificationForm,
+        cid,
+        "evidence_file",
+        "evidence",
+        "vendors/certification_form.html",
+    )
+
+
+@role_required
+def contract_form(request, pk, cid=None):
+    return _part_form(
+        request,
+        pk,
+        Contract,
+        ContractForm,
+        cid,
+        "contract_file",
+        "file",
+        "vendors/contract_form.html",
+    )
+
+
+@require_POST
+@role_required
+def part_delete(request, pk, kind, cid):
+    vendor = get_vendor_for_user(request.user, pk, write=True)
+    model = {"certifications": Certification, "contracts": Contract}.get(kind)
+    if model is None:
+        raise Http404
+    get_object_or_404(model, pk=cid, vendor=vendor).delete()
+    messages.success(request, _("Deleted."))
+    return redirect(vendor)
+
+
+@role_required
+def part_file(request, pk, kind, cid):
+    vendor = get_vendor_for_user(request.user, pk)
+    if kind == "certifications":
+        stored = get_object_or_404(Certification, pk=cid, vendor=vendor).evidence
+    elif kind == "contracts":
+        stored = get_object_or_404(Contract, pk=cid, vendor=vendor).file
+    else:
+        raise Http404
+    if stored is None or stored.deleted_at:
+        raise Http404
+    return file_response(stored)

@@ -1,0 +1,50 @@
+"""Who may see and change a vendor. Every view and every list goes through here.
+
+- procurement staff: vendors they own or are assigned to; they may edit those;
+- managers: every vendor, read only;
+- admins: every vendor, and they may edit, reassign and delete.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from .models import Vendor
+
+
+def vendors_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Vendor.objects.all() if queryset is None else queryset
+    if not user.is_authenticated or user.role is None:
+        return queryset.none()
+    if user.has_perm("accounts.view_all_vendors"):
+        return queryset
+    assigned = Vendor.assigned_staff.through.objects.filter(
+        vendor_id=OuterRef("pk"), user_id=user.pk
+    )
+    return queryset.filter(Q(owner_id=user.pk) | Exists(assigned))
+
+
+def can_edit_vendor(user, vendor: Vendor) -> bool:
+    """May change the profile, contacts, certificates and contracts (visibility assumed)."""
+    if user.has_perm("accounts.view_all_vendors"):
+        return user.has_perm("accounts.register_vendors")  # admins yes, managers no
+    return user.has_perm("accounts.register_vendors")
+
+
+def can_reassign(user) -> bool:
+    return user.has_perm("accounts.assign_vendors")
+
+
+def can_delete_vendor(user) -> bool:
+    return user.has_perm("accounts.assign_vendors")
+
+
+def get_vendor_for_user(user, pk, *, write: bool = False, queryset: QuerySet | None = None):
+    """The vendor, 404 if the user may not see it, 403 if they may see but not change it."""
+    try:
+        vendor = vendors_visible_to(user, queryset).get(pk=pk)
+    except (Vendor.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_edit_vendor(user, vendor):
+        raise PermissionDenied
+    return vendor

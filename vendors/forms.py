@@ -1,0 +1,260 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+
+from .corporate_number import normalize_corporate_number
+from .models import Certification, Contact, Contract, Tag, Vendor
+from .uploads import validate_upload
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VendorForm(forms.ModelForm):
+    category_codes = forms.MultipleChoiceField(
+        label=_("Service categories"),
+        choices=Vendor.Category.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    tag_names = forms.CharField(
+        label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas.")
+    )
+
+    class Meta:
+        model = Vendor
+        fields = [
+            "name",
+            "name_kana",
+            "name_en",
+            "corporate_number",
+            "engagement",
+            "website",
+            "address",
+            "notes",
+            "personal_data",
+            "sensitive_data",
+            "payment_cards",
+            "record_volume",
+            "confidential_on_vendor_it",
+            "internal_system_access",
+            "business_critical",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("category_codes", self.instance.category_list)
+            self.initial.setdefault(
+                "tag_names", ", ".join(t.name for t in self.instance.tags.all())
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Profile"),
+                "name",
+                "name_kana",
+                "name_en",
+                "corporate_number",
+                "category_codes",
+                "engagement",
+                "website",
+                "address",
+                "tag_names",
+                "notes",
+            ),
+            Fieldset(
+                _("What the vendor will handle and reach"),
+                "personal_data",
+                "sensitive_data",
+                "payment_cards",
+                "record_volume",
+                "confidential_on_vendor_it",
+                "internal_system_access",
+                "business_critical",
+            ),
+        )
+
+    def clean_corporate_number(self):
+        value = normalize_corporate_number(self.cleaned_data.get("corporate_number", ""))
+        if (
+            value
+            and Vendor.objects.exclude(pk=self.instance.pk).filter(corporate_number=value).exists()
+        ):
+            raise ValidationError(_("Another vendor already has this corporate number."))
+        return value
+
+    def clean_tag_names(self):
+        names = [
+            n.strip()[:50] for n in self.cleaned_data["tag_names"].replace("、", ",").split(",")
+        ]
+        return sorted({n for n in names if n})
+
+    def save(self, commit=True):
+        vendor = super().save(commit=False)
+        vendor.set_categories(self.cleaned_data["category_codes"])
+        if commit:
+            vendor.save()
+            self.save_tags(vendor)
+        return vendor
+
+    def save_tags(self, vendor):
+        tags = [Tag.objects.get_or_create(name=name)[0] for name in self.cleaned_data["tag_names"]]
+        vendor.tags.set(tags)
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "department", "role", "email", "phone"]
+
+
+ContactFormSet = forms.inlineformset_factory(
+    Vendor, Contact, form=ContactForm, extra=1, can_delete=True, max_num=20
+)
+
+
+class UploadField(forms.FileField):
+    """A file checked by content (PDF, PNG, JPEG) and size before anything is stored."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and hasattr(upload, "size") and upload is not initial:
+            validate_upload(upload)
+        return upload
+
+
+class CertificationForm(forms.ModelForm):
+    evidence_file = UploadField(
+        label=_("Evidence file"), required=False, help_text=_("PDF, PNG or JPEG, at most 10 MB.")
+    )
+
+    class Meta:
+        model = Certification
+        fields = [
+            "kind",
+            "registration_number",
+            "certification_body",
+            "scope",
+            "valid_from",
+            "valid_until",
+        ]
+        widgets = {
+            "valid_from": DATE_INPUT,
+            "valid_until": DATE_INPUT,
+            "scope": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("The end of validity is before its start."))
+        return cleaned
+
+
+class ContractForm(forms.ModelForm):
+    contract_file = UploadField(
+        label=_("Contract file"), required=False, help_text=_("PDF, PNG or JPEG, at most 10 MB.")
+    )
+
+    class Meta:
+        model = Contract
+        fields = ["kind", "title", "signed_on", "expires_on", "notes"]
+        widgets = {
+            "signed_on": DATE_INPUT,
+            "expires_on": DATE_INPUT,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("signed_on"), cleaned.get("expires_on")
+        if start and end and end < start:
+            self.add_error("expires_on", _("The contract expires before it was signed."))
+        return cleaned
+
+
+def procurement_staff():
+    return get_user_model().objects.filter(groups__name=roles.PROCUREMENT, is_active=True)
+
+
+class AssignmentForm(forms.ModelForm):
+    class Meta:
+        model = Vendor
+        fields = ["owner", "assigned_staff"]
+        widgets = {"assigned_staff": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = procurement_staff()
+        self.fields["assigned_staff"].queryset = procurement_staff()
+        self.fields["assigned_staff"].required = False
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Vendor.Status.choices)
+
+    def __init__(self, vendor, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vendor = vendor
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if status not in self.vendor.allowed_transitions():
+            raise ValidationError(
+                _("A vendor cannot move from “%(current)s” to “%(target)s”.")
+                % {
+                    "current": self.vendor.get_status_display(),
+                    "target": Vendor.Status(status).label,
+                }
+            )
+        return status
+
+
+class VendorFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *Vendor.Status.choices]
+    )
+    tier = forms.ChoiceField(
+        label=_("Tier"),
+        required=False,
+        choices=[("", _("All tiers")), ("1", _("Tier 1")), ("2", _("Tier 2")), ("3", _("Tier 3"))],
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All categories")), *Vendor.Category.choices],
+    )
+    cert = forms.ChoiceField(
+        label=_("Certifications"),
+        required=False,
+        choices=[
+            ("", _("Any certification state")),
+            ("expiring", _("Expiring within 90 days")),
+            ("expired", _("Expired")),
+        ],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("name", _("Name (kana)")),
+            ("-name", _("Name, reversed")),
+            ("tier", _("Tier, highest first")),
+            ("-tier", _("Tier, lowest first")),
+            ("status", _("Status")),
+            ("updated", _("Recently updated")),
+        ],
+    )
+    archived = forms.BooleanField(label=_("Show archived"), required=False)

@@ -1,0 +1,75 @@
+"""Reads of vendors with what their pages need, in a fixed number of queries."""
+
+from datetime import timedelta
+
+from auditlog.models import LogEntry
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from .access import vendors_visible_to
+from .models import Certification, Vendor
+
+SORTS = {
+    "name": ("name_kana", "name", "id"),
+    "-name": ("-name_kana", "-name", "-id"),
+    "tier": ("inherent_tier", "name_kana", "id"),
+    "-tier": ("-inherent_tier", "name_kana", "id"),
+    "status": ("status", "name_kana", "id"),
+    "updated": ("-updated_at", "id"),
+}
+
+
+def vendor_list(
+    user, *, q="", status="", tier="", category="", cert="", sort="name", archived=False
+):
+    today = timezone.localdate()
+    vendors = vendors_visible_to(user).select_related("owner")
+    vendors = vendors.filter(archived_at__isnull=not archived)
+    if q:
+        digits = q.replace("-", "").strip()
+        vendors = vendors.filter(
+            Q(name__icontains=q)
+            | Q(name_kana__icontains=q)
+            | Q(name_en__icontains=q)
+            | Q(corporate_number__startswith=digits)
+        )
+    if status in Vendor.Status.values:
+        vendors = vendors.filter(status=status)
+    if tier in ("1", "2", "3"):
+        vendors = vendors.filter(inherent_tier=int(tier))
+    if category in Vendor.Category.values:
+        vendors = vendors.filter(categories__contains=f",{category},")
+    if cert == "expired":
+        vendors = vendors.filter(certifications__valid_until__lt=today).distinct()
+    elif cert == "expiring":
+        vendors = vendors.filter(
+            certifications__valid_until__gte=today,
+            certifications__valid_until__lte=today + timedelta(days=90),
+        ).distinct()
+    return vendors.order_by(*SORTS.get(sort, SORTS["name"])).prefetch_related(
+        Prefetch("certifications", queryset=Certification.objects.order_by("kind", "valid_until"))
+    )
+
+
+def vendor_detail(user, pk):
+    from .access import get_vendor_for_user
+
+    queryset = Vendor.objects.select_related("owner").prefetch_related(
+        "assigned_staff",
+        "tags",
+        "contacts",
+        Prefetch("certifications", queryset=Certification.objects.select_related("evidence")),
+        Prefetch(
+            "contracts", queryset=Vendor.contracts.rel.related_model.objects.select_related("file")
+        ),
+    )
+    return get_vendor_for_user(user, pk, queryset=queryset)
+
+
+def vendor_history(vendor, limit=100):
+    """Audit entries of the vendor and everything that belongs to it, newest first."""
+    return (
+        LogEntry.objects.filter(Q(additional_data__vendor_id=vendor.pk))
+        .select_related("actor", "content_type")
+        .order_by("-timestamp")[:limit]
+    )
