@@ -9,6 +9,7 @@ port="${PORT:-8000}"
 
 $py manage.py compilemessages -v0 --ignore=.venv
 $py manage.py migrate --noinput -v0
+$py manage.py load_checklist
 $py manage.py seed_demo
 
 .venv/bin/celery -A duediligence worker --loglevel=INFO --concurrency="${WORKERS:-2}" \
