@@ -100,7 +100,7 @@ class ChecklistVersion(models.Model):
         return localized(self, "description")
 
     def is_in_use(self) -> bool:
-        return self.assessments.exists() if hasattr(self, "assessments") else False
+        return self.assessments.exists()
 
 
 class EditableInDraft(models.Model):
@@ -223,3 +223,120 @@ class Item(EditableInDraft):
 auditlog.register(ChecklistVersion)
 auditlog.register(Section)
 auditlog.register(Item)
+
+
+class Assessment(models.Model):
+    """A vendor answering one published checklist version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+
+    vendor = models.ForeignKey(
+        "vendors.Vendor", on_delete=models.PROTECT, related_name="assessments"
+    )
+    version = models.ForeignKey(
+        ChecklistVersion, on_delete=models.PROTECT, related_name="assessments"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assessments_to_answer"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assessments_to_review",
+        verbose_name=_("reviewer"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["vendor", "status"])]
+
+    def __str__(self):
+        return (
+            f"{self.vendor} · {self.created_at:%Y-%m-%d}" if self.created_at else str(self.vendor)
+        )
+
+    @property
+    def is_locked(self) -> bool:
+        """Answers change only while the assessment is being filled in."""
+        return self.status not in (self.Status.DRAFT, self.Status.IN_PROGRESS)
+
+    def get_additional_data(self):
+        return {"vendor_id": self.vendor_id, "assessment_id": self.pk}
+
+
+class Answer(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    # yes_no: "yes"/"partial"/"no"/"na"; choices: value or [values]; number; ISO date; text.
+    value = models.JSONField(_("answer"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    carried_over = models.BooleanField(_("carried over"), default=False)
+    # Bumped on every save; a save based on an older revision is a conflict.
+    revision = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    evidence = models.ManyToManyField("vendors.StoredFile", blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item"], name="answer_once_per_item")
+        ]
+
+    def __str__(self):
+        return f"{self.item.code}: {self.value}"
+
+    def get_additional_data(self):
+        return {"vendor_id": self.assessment.vendor_id, "assessment_id": self.assessment_id}
+
+
+class ReviewNote(models.Model):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="review_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20)
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.text[:50]
+
+
+auditlog.register(Assessment, m2m_fields={"assessors"})
+auditlog.register(Answer, m2m_fields={"evidence"}, exclude_fields=["updated_at", "revision"])
+auditlog.register(ReviewNote)

@@ -1,0 +1,29 @@
+"""Assessments follow their vendor's access rules (vendors.access)."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from vendors.access import vendors_visible_to
+
+from .models import Assessment
+
+
+def assessments_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Assessment.objects.all() if queryset is None else queryset
+    return queryset.filter(vendor__in=vendors_visible_to(user).values("pk"))
+
+
+def can_answer(user, assessment: Assessment) -> bool:
+    return user.has_perm("accounts.answer_assessments") and not assessment.is_locked
+
+
+def get_assessment_for_user(user, pk, *, write: bool = False, queryset: QuerySet | None = None):
+    """404 when the user may not see the assessment, 403 when they may see but not answer."""
+    try:
+        assessment = assessments_visible_to(user, queryset).select_related("vendor").get(pk=pk)
+    except (Assessment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if write and not can_answer(user, assessment):
+        raise PermissionDenied
+    return assessment
