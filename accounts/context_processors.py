@@ -10,7 +10,7 @@ def navigation(request):
     items = [
         ("dashboard", _("Dashboard"), reverse("dashboard")),
         ("vendors", _("Vendors"), reverse("vendors:index")),
-        ("assessments", _("Assessments"), reverse("questionnaires:index")),
+        ("assessments", _("Assessments"), reverse("assessments:index")),
         ("reports", _("Reports"), reverse("reports:index")),
     ]
     if user.has_perm("accounts.manage_checklist"):

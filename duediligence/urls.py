@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("vendors/", include("vendors.urls")),
+    path("assessments/", include("questionnaires.assessment_urls")),
     path("assessments/", include("questionnaires.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),

@@ -6,7 +6,10 @@ from auditlog.models import LogEntry
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from questionnaires.models import Assessment
+
 from .access import vendors_visible_to
+from .corporate_number import normalize_corporate_number
 from .models import Certification, Vendor
 
 SORTS = {
@@ -26,13 +29,12 @@ def vendor_list(
     vendors = vendors_visible_to(user).select_related("owner")
     vendors = vendors.filter(archived_at__isnull=not archived)
     if q:
-        digits = q.replace("-", "").strip()
-        vendors = vendors.filter(
-            Q(name__icontains=q)
-            | Q(name_kana__icontains=q)
-            | Q(name_en__icontains=q)
-            | Q(corporate_number__startswith=digits)
-        )
+        match = Q(name__icontains=q) | Q(name_kana__icontains=q) | Q(name_en__icontains=q)
+        # Only digits search the corporate number: "-" alone would otherwise match all.
+        digits = normalize_corporate_number(q)
+        if digits.isascii() and digits.isdigit():
+            match |= Q(corporate_number__startswith=digits)
+        vendors = vendors.filter(match)
     if status in Vendor.Status.values:
         vendors = vendors.filter(status=status)
     if tier in ("1", "2", "3"):
@@ -58,6 +60,10 @@ def vendor_detail(user, pk):
         "assigned_staff",
         "tags",
         "contacts",
+        Prefetch(
+            "assessments",
+            queryset=Assessment.objects.select_related("version").order_by("-created_at"),
+        ),
         Prefetch("certifications", queryset=Certification.objects.select_related("evidence")),
         Prefetch(
             "contracts", queryset=Vendor.contracts.rel.related_model.objects.select_related("file")

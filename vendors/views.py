@@ -57,6 +57,8 @@ def detail(request, pk):
             "vendor": vendor,
             "can_edit": can_edit_vendor(request.user, vendor),
             "can_reassign": can_reassign(request.user),
+            "can_start_assessment": can_edit_vendor(request.user, vendor)
+            and request.user.has_perm("accounts.answer_assessments"),
             "can_delete": can_delete_vendor(request.user),
             "status_form": StatusForm(vendor),
             "history": selectors.vendor_history(vendor),
