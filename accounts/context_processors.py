@@ -11,6 +11,7 @@ def navigation(request):
         ("dashboard", _("Dashboard"), reverse("dashboard")),
         ("vendors", _("Vendors"), reverse("vendors:index")),
         ("assessments", _("Assessments"), reverse("assessments:index")),
+        ("findings", _("Findings"), reverse("findings:index")),
         ("reports", _("Reports"), reverse("reports:index")),
     ]
     if user.has_perm("accounts.manage_checklist"):

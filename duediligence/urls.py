@@ -22,6 +22,7 @@ urlpatterns = [
     path("vendors/", include("vendors.urls")),
     path("assessments/", include("questionnaires.assessment_urls")),
     path("assessments/", include("questionnaires.urls")),
+    path("findings/", include("questionnaires.finding_urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,3 +27,21 @@ def get_assessment_for_user(user, pk, *, write: bool = False, queryset: QuerySet
     if write and not can_answer(user, assessment):
         raise PermissionDenied
     return assessment
+
+
+def findings_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
+    from .models import Finding
+
+    queryset = Finding.objects.all() if queryset is None else queryset
+    return queryset.filter(vendor__in=vendors_visible_to(user).values("pk"))
+
+
+def can_update_finding(user, finding) -> bool:
+    """Staff of the vendor and managers work on findings; admins keep out of it."""
+    return user.has_perm("accounts.answer_assessments") or user.has_perm(
+        "accounts.review_assessments"
+    )
+
+
+def can_accept_risk(user) -> bool:
+    return user.has_perm("accounts.review_assessments")

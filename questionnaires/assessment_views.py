@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -5,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +21,7 @@ from .access import assessments_visible_to, can_answer, get_assessment_for_user
 from .answers import AnswerError, display_answer, parse_answer, parse_comment, yes_no_options
 from .evaluation import evaluate
 from .forms import AssessmentFilterForm, ReviewForm, StartAssessmentForm
-from .models import Answer
+from .models import Answer, Assessment
 
 PAGE_SIZE = 25
 
@@ -38,6 +41,15 @@ def index(request):
             )
         if status := filters.cleaned_data["status"]:
             assessments = assessments.filter(status=status)
+        today = timezone.localdate()
+        if filters.cleaned_data["due"]:
+            assessments = assessments.exclude(status=Assessment.Status.APPROVED)
+        if filters.cleaned_data["due"] == "overdue":
+            assessments = assessments.filter(due_date__lt=today)
+        elif filters.cleaned_data["due"] == "soon":
+            assessments = assessments.filter(
+                due_date__gte=today, due_date__lte=today + timedelta(days=30)
+            )
     page = Paginator(assessments.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -87,6 +99,8 @@ def detail(request, pk):
         {
             "assessment": assessment,
             "evaluation": evaluation,
+            "chart_svg": evaluation.chart_svg(title=_("Score by section")),
+            "findings": assessment.findings.select_related("item__section", "owner"),
             "actions": [
                 (a, workflow.ACTION_LABELS[a])
                 for a in workflow.available_actions(assessment.status, request.user.role)

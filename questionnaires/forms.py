@@ -38,6 +38,11 @@ class AssessmentFilterForm(forms.Form):
         required=False,
         choices=[("", _("All statuses")), *Assessment.Status.choices],
     )
+    due = forms.ChoiceField(
+        label=_("Due"),
+        required=False,
+        choices=[("", _("Any")), ("overdue", _("Overdue")), ("soon", _("Due within 30 days"))],
+    )
 
 
 class ReviewForm(forms.Form):

@@ -110,6 +110,21 @@ def apply_action(assessment, action, *, user, comment="", unanswered=()):
         assessment.approved_at = now
         assessment.approved_by = user
     assessment.save()
+    if action in ("submit", "approve"):
+        _score_hooks(assessment, action)
     if comment.strip():
         ReviewNote.objects.create(assessment=assessment, author=user, action=action, text=comment)
     return assessment
+
+
+def _score_hooks(assessment, action):
+    from .evaluation import evaluate
+    from .findings import record_findings, snapshot_on_approval
+    from .models import ScoringPolicy
+
+    policy = ScoringPolicy.current()
+    evaluation = evaluate(assessment, policy=policy)
+    if action == "submit":
+        record_findings(assessment, evaluation)
+    else:
+        snapshot_on_approval(assessment, evaluation, policy)

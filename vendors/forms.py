@@ -3,6 +3,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -51,6 +52,15 @@ class VendorForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # People type "1-1803-0101-8771" or full-width digits: let the longer form
+        # through to clean_corporate_number, which normalises it to 13 digits.
+        number = self.fields["corporate_number"]
+        number.max_length = 20
+        number.widget.attrs["maxlength"] = "20"
+        number.validators = [
+            MaxLengthValidator(20) if isinstance(v, MaxLengthValidator) else v
+            for v in number.validators
+        ]
         if self.instance.pk:
             self.initial.setdefault("category_codes", self.instance.category_list)
             self.initial.setdefault(
@@ -244,6 +254,28 @@ class VendorFilterForm(forms.Form):
             ("expiring", _("Expiring within 90 days")),
             ("expired", _("Expired")),
         ],
+    )
+    risk = forms.ChoiceField(
+        label=_("Residual risk"),
+        required=False,
+        choices=[
+            ("", _("Any residual risk")),
+            ("critical", _("Critical")),
+            ("high", _("High")),
+            ("medium", _("Medium")),
+            ("low", _("Low")),
+            ("none", _("Not assessed")),
+        ],
+    )
+    rating = forms.ChoiceField(
+        label=_("Rating"),
+        required=False,
+        choices=[("", _("Any rating")), *[(r, r) for r in "ABCDE"], ("none", _("Not rated"))],
+    )
+    reassessment = forms.ChoiceField(
+        label=_("Reassessment"),
+        required=False,
+        choices=[("", _("Any")), ("overdue", _("Reassessment overdue"))],
     )
     sort = forms.ChoiceField(
         label=_("Sort"),

@@ -133,6 +133,17 @@ class Vendor(models.Model):
         related_name="assigned_vendors",
         verbose_name=_("assigned staff"),
     )
+    # From the latest approved assessment (set on approval), so that lists and the
+    # dashboard count vendors by rating and risk without looking at every assessment.
+    current_score = models.FloatField(_("score"), null=True, blank=True, editable=False)
+    current_rating = models.CharField(_("rating"), max_length=1, blank=True, editable=False)
+    current_residual_risk = models.CharField(
+        _("residual risk"), max_length=10, blank=True, editable=False
+    )
+    last_assessed_on = models.DateField(_("last assessed"), null=True, blank=True, editable=False)
+    next_reassessment_on = models.DateField(
+        _("next reassessment"), null=True, blank=True, editable=False
+    )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     offboarded_at = models.DateTimeField(_("offboarded at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -153,6 +164,8 @@ class Vendor(models.Model):
             models.Index(fields=["status", "inherent_tier"]),
             models.Index(fields=["name_kana", "name", "id"]),
             models.Index(fields=["inherent_tier", "name_kana", "id"]),
+            models.Index(fields=["current_residual_risk"]),
+            models.Index(fields=["next_reassessment_on"]),
         ]
 
     def __str__(self):

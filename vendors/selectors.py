@@ -23,11 +23,32 @@ SORTS = {
 
 
 def vendor_list(
-    user, *, q="", status="", tier="", category="", cert="", sort="name", archived=False
+    user,
+    *,
+    q="",
+    status="",
+    tier="",
+    category="",
+    cert="",
+    risk="",
+    rating="",
+    reassessment="",
+    sort="name",
+    archived=False,
 ):
     today = timezone.localdate()
     vendors = vendors_visible_to(user).select_related("owner")
     vendors = vendors.filter(archived_at__isnull=not archived)
+    if risk == "none":
+        vendors = vendors.filter(current_residual_risk="")
+    elif risk in ("low", "medium", "high", "critical"):
+        vendors = vendors.filter(current_residual_risk=risk)
+    if rating in ("A", "B", "C", "D", "E"):
+        vendors = vendors.filter(current_rating=rating)
+    elif rating == "none":
+        vendors = vendors.filter(current_rating="")
+    if reassessment == "overdue":
+        vendors = vendors.filter(next_reassessment_on__lt=today)
     if q:
         match = Q(name__icontains=q) | Q(name_kana__icontains=q) | Q(name_en__icontains=q)
         # Only digits search the corporate number: "-" alone would otherwise match all.

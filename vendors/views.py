@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models.deletion import ProtectedError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -62,6 +63,7 @@ def detail(request, pk):
             "can_delete": can_delete_vendor(request.user),
             "status_form": StatusForm(vendor),
             "history": selectors.vendor_history(vendor),
+            "today": timezone.localdate(),
             "nav_active": "vendors",
         },
     )

@@ -1,0 +1,70 @@
+"""The figures of the home page, each counted over what the user may see, in a
+fixed number of grouped queries whatever the size of the registry."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from questionnaires.access import assessments_visible_to, findings_visible_to
+from questionnaires.models import Assessment, Finding
+from vendors.access import vendors_visible_to
+from vendors.models import Certification
+
+RISK_LEVELS = ("critical", "high", "medium", "low", "")
+RATINGS = ("A", "B", "C", "D", "E", "")
+
+
+def dashboard_figures(user):
+    today = timezone.localdate()
+    vendors = vendors_visible_to(user).filter(archived_at__isnull=True)
+
+    by_risk = dict(vendors.values_list("current_residual_risk").annotate(n=Count("pk")).order_by())
+    cells = {
+        (tier, rating): n
+        for tier, rating, n in vendors.values_list("inherent_tier", "current_rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    heat_map = [
+        (tier, [(rating or "none", cells.get((tier, rating), 0)) for rating in RATINGS])
+        for tier in (1, 2, 3)
+    ]
+
+    open_assessments = assessments_visible_to(user).exclude(status=Assessment.Status.APPROVED)
+    assessments = open_assessments.aggregate(
+        overdue=Count("pk", filter=Q(due_date__lt=today)),
+        due_soon=Count("pk", filter=Q(due_date__gte=today, due_date__lte=today + timedelta(30))),
+        in_review=Count(
+            "pk",
+            filter=Q(status__in=[Assessment.Status.SUBMITTED, Assessment.Status.IN_REVIEW]),
+        ),
+    )
+    assessments["reassessment_overdue"] = vendors.filter(next_reassessment_on__lt=today).count()
+
+    certs = Certification.objects.filter(vendor__in=vendors.values("pk")).aggregate(
+        expired=Count("vendor", distinct=True, filter=Q(valid_until__lt=today)),
+        expiring=Count(
+            "vendor",
+            distinct=True,
+            filter=Q(valid_until__gte=today, valid_until__lte=today + timedelta(days=90)),
+        ),
+    )
+    unresolved = [Finding.Status.OPEN, Finding.Status.PLANNED]
+    findings = (
+        findings_visible_to(user)
+        .filter(status__in=unresolved)
+        .aggregate(
+            critical=Count("pk", filter=Q(severity=Finding.Severity.CRITICAL)),
+            high=Count("pk", filter=Q(severity=Finding.Severity.HIGH)),
+        )
+    )
+    return {
+        "by_risk": [(level or "none", by_risk.get(level, 0)) for level in RISK_LEVELS],
+        "vendor_total": sum(by_risk.values()),
+        "heat_map": heat_map,
+        "ratings": [r or "none" for r in RATINGS],
+        "assessments": assessments,
+        "certs": certs,
+        "findings": findings,
+    }
