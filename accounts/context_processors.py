@@ -14,6 +14,8 @@ def navigation(request):
         ("findings", _("Findings"), reverse("findings:index")),
         ("reports", _("Reports"), reverse("reports:index")),
     ]
+    if user.has_perm("accounts.compare_vendors"):
+        items.insert(4, ("compare", _("Compare"), reverse("compare:index")))
     if user.has_perm("accounts.manage_checklist"):
         items.append(("checklist", _("Checklist"), reverse("questionnaires:checklist")))
     if user.has_perm("accounts.manage_users"):

@@ -23,6 +23,7 @@ urlpatterns = [
     path("assessments/", include("questionnaires.assessment_urls")),
     path("assessments/", include("questionnaires.urls")),
     path("findings/", include("questionnaires.finding_urls")),
+    path("compare/", include("questionnaires.compare_urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

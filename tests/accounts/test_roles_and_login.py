@@ -87,10 +87,18 @@ def test_only_admins_reach_users_and_checklist(client, admin_user, manager, staf
 def test_navigation_shows_admin_items_only_to_admins(client, admin_user, staff):
     client.force_login(admin_user)
     keys = [key for key, _label, _url in client.get(reverse("dashboard")).context["nav_items"]]
-    assert keys == ["dashboard", "vendors", "assessments", "reports", "checklist", "users"]
+    assert keys == [
+        "dashboard",
+        "vendors",
+        "assessments",
+        "findings",
+        "reports",
+        "checklist",
+        "users",
+    ]
     client.force_login(staff)
     keys = [key for key, _label, _url in client.get(reverse("dashboard")).context["nav_items"]]
-    assert keys == ["dashboard", "vendors", "assessments", "reports"]
+    assert keys == ["dashboard", "vendors", "assessments", "findings", "reports"]
 
 
 def test_password_change_in_english(client, staff):
