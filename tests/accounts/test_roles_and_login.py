@@ -92,6 +92,7 @@ def test_navigation_shows_admin_items_only_to_admins(client, admin_user, staff):
         "vendors",
         "assessments",
         "findings",
+        "compare",
         "reports",
         "checklist",
         "users",
