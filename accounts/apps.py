@@ -14,5 +14,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from . import events, sessions  # noqa: F401 - signal receivers
+
         # After auth has created the permissions (auth's handler is connected first).
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="accounts.ensure_roles")

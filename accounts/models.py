@@ -1,5 +1,6 @@
 from functools import cached_property
 
+from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -48,3 +49,76 @@ class User(AbstractUser):
     @property
     def is_admin_role(self) -> bool:
         return self.role == roles.ADMIN
+
+
+class AccessEvent(models.Model):
+    """Sign-ins, failed sign-ins, sign-outs, lockouts and refused accesses: the part of
+    the operation log that is about people rather than records."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        LOGOUT = "logout", _("Logged out")
+        DENIED = "denied", _("Access refused")
+        OTP_FAILED = "otp_failed", _("Wrong one-time code")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        DEACTIVATED = "deactivated", _("Account deactivated")
+        ACCESS_REVIEW = "access_review", _("Access review recorded")
+
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=500, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    timestamp = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+        ordering = ["-timestamp", "-pk"]
+
+    def __str__(self):
+        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.kind} {self.username}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("Access events are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Access events are never deleted.")
+
+
+class AccessReview(models.Model):
+    """A manager's record that the periodic review of who can see which vendor was done."""
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
+    notes = models.TextField(_("notes"), blank=True)
+    vendor_count = models.PositiveIntegerField(default=0)
+    idle_user_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("access review")
+        verbose_name_plural = _("access reviews")
+        ordering = ["-completed_at"]
+
+    def __str__(self):
+        return f"{self.completed_at:%Y-%m-%d} {self.reviewer}"
+
+
+auditlog.register(
+    User, include_fields=["username", "is_active", "groups", "email"], m2m_fields={"groups"}
+)
+auditlog.register(AccessReview)

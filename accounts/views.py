@@ -30,7 +30,13 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def profile(request):
-    return render(request, "accounts/profile.html")
+    from django_otp import user_has_device
+
+    return render(
+        request,
+        "accounts/profile.html",
+        {"has_two_factor": user_has_device(request.user, confirmed=True)},
+    )
 
 
 @permission_required("manage_users")

@@ -27,3 +27,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "duediligence.errors.bad_request"
+handler403 = "duediligence.errors.permission_denied"
+handler404 = "duediligence.errors.page_not_found"
+handler500 = "duediligence.errors.server_error"

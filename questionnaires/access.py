@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from duediligence.errors import ObjectNotVisible
 from vendors.access import vendors_visible_to
 
 from .models import Assessment
@@ -22,7 +23,11 @@ def get_assessment_for_user(user, pk, *, write: bool = False, queryset: QuerySet
     """404 when the user may not see the assessment, 403 when they may see but not answer."""
     try:
         assessment = assessments_visible_to(user, queryset).select_related("vendor").get(pk=pk)
-    except (Assessment.DoesNotExist, ValueError, TypeError):
+    except Assessment.DoesNotExist:
+        if Assessment.objects.filter(pk=pk).exists():
+            raise ObjectNotVisible from None
+        raise Http404 from None
+    except (ValueError, TypeError):
         raise Http404 from None
     if write and not can_answer(user, assessment):
         raise PermissionDenied

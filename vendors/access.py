@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from duediligence.errors import ObjectNotVisible
+
 from .models import Vendor
 
 
@@ -43,7 +45,11 @@ def get_vendor_for_user(user, pk, *, write: bool = False, queryset: QuerySet | N
     """The vendor, 404 if the user may not see it, 403 if they may see but not change it."""
     try:
         vendor = vendors_visible_to(user, queryset).get(pk=pk)
-    except (Vendor.DoesNotExist, ValueError, TypeError):
+    except Vendor.DoesNotExist:
+        if Vendor.objects.filter(pk=pk).exists():
+            raise ObjectNotVisible from None
+        raise Http404 from None
+    except (ValueError, TypeError):
         raise Http404 from None
     if write and not can_edit_vendor(user, vendor):
         raise PermissionDenied
