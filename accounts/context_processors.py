@@ -16,6 +16,8 @@ def navigation(request):
     ]
     if user.has_perm("accounts.compare_vendors"):
         items.insert(4, ("compare", _("Compare"), reverse("compare:index")))
+    if user.has_perm("accounts.view_audit_log"):
+        items.append(("audit", _("Audit log"), reverse("accounts:audit")))
     if user.has_perm("accounts.manage_checklist"):
         items.append(("checklist", _("Checklist"), reverse("questionnaires:checklist")))
     if user.has_perm("accounts.manage_users"):
