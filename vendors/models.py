@@ -146,6 +146,13 @@ class Vendor(models.Model):
     )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     offboarded_at = models.DateTimeField(_("offboarded at"), null=True, blank=True)
+    purged_at = models.DateTimeField(
+        _("files deleted at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the retention period ended and the vendor's files were deleted."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
