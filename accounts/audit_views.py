@@ -20,6 +20,7 @@ from vendors.models import Vendor
 from .access import permission_required
 from .events import record
 from .models import AccessEvent, AccessReview, User
+from .templatetags.audit import change_rows
 
 PAGE_SIZE = 50
 CSV_LIMIT = 50_000
@@ -32,10 +33,14 @@ class AuditFilterForm(forms.Form):
     vendor = forms.IntegerField(label=gettext_lazy("Vendor ID"), required=False, min_value=1)
     action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
     date_from = forms.DateField(
-        label=gettext_lazy("Date from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Date from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label=gettext_lazy("Date to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Date to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, kind="changes", **kwargs):
@@ -133,7 +138,7 @@ def _csv(kind, rows):
                 e.get_action_display(),
                 e.content_type.name if e.content_type else "",
                 e.object_repr,
-                e.changes_str if hasattr(e, "changes_str") else str(e.changes),
+                "; ".join(f"{f}: {a} → {b}" for f, a, b in change_rows(e)),
                 e.remote_addr or "",
                 (e.additional_data or {}).get("vendor_id", ""),
             ]

@@ -38,8 +38,8 @@ def plan_for(vendor) -> PurgePlan:
     files = (
         StoredFile.objects.filter(deleted_at__isnull=True)
         .filter(
-            Q(certification__vendor=vendor)
-            | Q(contract__vendor=vendor)
+            Q(certifications__vendor=vendor)
+            | Q(contracts__vendor=vendor)
             | Q(pk__in=_answer_evidence(vendor))
         )
         .distinct()

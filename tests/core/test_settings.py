@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from duediligence import env
 
 ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "q" * 30 + "Zx9!rT4wYb7#kLm2$Q8v"
 
 
 @pytest.mark.parametrize(
@@ -71,14 +72,14 @@ def test_production_refuses_to_start_without_secret_key():
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = _check_in_subprocess({"DJANGO_ENV": "production", "SECRET_KEY": "x" * 50})
+    result = _check_in_subprocess({"DJANGO_ENV": "production", "SECRET_KEY": GOOD_KEY})
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must list" in result.stderr
 
 
 def test_production_starts_with_both():
     result = _check_in_subprocess(
-        {"DJANGO_ENV": "production", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "dd.example"}
+        {"DJANGO_ENV": "production", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "dd.example"}
     )
     assert result.returncode == 0, result.stderr
 
@@ -93,3 +94,12 @@ def test_time_zone_and_language_defaults(settings):
     assert settings.TIME_ZONE == "Asia/Tokyo"
     assert settings.USE_TZ is True
     assert settings.LANGUAGE_CODE == "ja"
+
+
+def test_production_refuses_a_short_or_repetitive_secret_key():
+    for key in ("short-key", "k" * 60):
+        result = _check_in_subprocess(
+            {"DJANGO_ENV": "production", "SECRET_KEY": key, "ALLOWED_HOSTS": "dd.example"}
+        )
+        assert result.returncode != 0
+        assert "at least 50 characters" in result.stderr
