@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -118,6 +118,8 @@ def _section_context(request, assessment, code, *, problems=None):
     section = next((s for s in evaluation.sections if s.code == code), None)
     if section is None:
         raise Http404
+    # "Saved by ..." under each answer; one query rather than one per answer.
+    prefetch_related_objects(list(evaluation.answers.values()), "updated_by")
     problems = problems or {}
     rows = []
     for item in evaluation.items:
@@ -187,7 +189,8 @@ def answer(request, pk, code):
         )
     except AnswerError as error:
         problem["error"] = str(error)
-        problem["revision"] = base
+        if base is not None:  # keep the page's revision, so a later save still sees conflicts
+            problem["revision"] = base
     except services.AnswerConflict as conflict:
         problem["conflict"] = {
             "theirs": display_answer(item, conflict.theirs),
