@@ -11,6 +11,7 @@ as one :class:`ChecklistImportError`.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -966,8 +967,10 @@ def parse_checklist(text: str) -> ChecklistDoc:
     return doc
 
 
+@functools.cache
 def load_default_checklist() -> ChecklistDoc:
-    """The checklist shipped with the application (checklists/default.yaml)."""
+    """The checklist shipped with the application (checklists/default.yaml), parsed
+    once per process: the document is immutable and parsing takes about a second."""
     return parse_checklist(DEFAULT_CHECKLIST_PATH.read_text(encoding="utf-8"))
 
 

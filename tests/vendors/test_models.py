@@ -1,0 +1,98 @@
+from datetime import date, timedelta
+
+import pytest
+
+from vendors import risk
+from vendors.forms import StatusForm
+from vendors.models import Certification, Vendor
+
+from .factories import VendorFactory
+
+TODAY = date(2026, 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("valid_until", "state"),
+    [
+        (TODAY - timedelta(days=1), Certification.State.EXPIRED),
+        (TODAY, Certification.State.EXPIRING),
+        (TODAY + timedelta(days=1), Certification.State.EXPIRING),
+        (TODAY + timedelta(days=90), Certification.State.EXPIRING),
+        (TODAY + timedelta(days=91), Certification.State.VALID),
+        (TODAY + timedelta(days=1000), Certification.State.VALID),
+    ],
+    ids=["yesterday", "today", "tomorrow", "in-90-days", "in-91-days", "in-1000-days"],
+)
+def test_certification_state_on_a_day(valid_until, state):
+    assert Certification(valid_until=valid_until).state_on(TODAY) == state
+
+
+def test_certification_state_display_names_the_state():
+    cert = Certification(valid_until=date(2000, 1, 1))
+    assert cert.state == Certification.State.EXPIRED
+    assert cert.get_state_display() == Certification.State.EXPIRED.label
+
+
+ALLOWED = [(src, dst) for src, targets in Vendor.TRANSITIONS.items() for dst in targets]
+REFUSED = [
+    (src, dst)
+    for src in Vendor.Status.values
+    for dst in Vendor.Status.values
+    if dst not in Vendor.TRANSITIONS[src]
+]
+
+
+@pytest.mark.parametrize(("current", "target"), ALLOWED)
+def test_status_form_allows_lifecycle_moves(current, target):
+    form = StatusForm(Vendor(status=current), {"status": target})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["status"] == target
+
+
+@pytest.mark.parametrize(("current", "target"), REFUSED)
+def test_status_form_refuses_other_moves(current, target):
+    form = StatusForm(Vendor(status=current), {"status": target})
+    assert not form.is_valid()
+    assert "status" in form.errors
+
+
+def test_status_form_refuses_unknown_status():
+    assert not StatusForm(Vendor(status="candidate"), {"status": "bribed"}).is_valid()
+
+
+def test_some_moves_are_refused():
+    # Guards the table itself: a rejected vendor cannot jump straight to active.
+    assert ("rejected", "active") in REFUSED
+    assert ("candidate", "active") in REFUSED
+    assert ("active", "candidate") in REFUSED
+
+
+@pytest.mark.django_db
+def test_tier_is_stored_on_save_and_follows_the_intake(staff):
+    vendor = VendorFactory(owner=staff)
+    assert Vendor.objects.get(pk=vendor.pk).inherent_tier == 3
+    vendor.payment_cards = True
+    vendor.save()
+    assert Vendor.objects.get(pk=vendor.pk).inherent_tier == 1
+    vendor.payment_cards = False
+    vendor.personal_data = True
+    vendor.record_volume = risk.VOLUME_UNDER_1K
+    vendor.save()
+    assert Vendor.objects.get(pk=vendor.pk).inherent_tier == 2
+
+
+@pytest.mark.django_db
+def test_tier_is_stored_even_when_saving_only_some_fields(staff):
+    vendor = VendorFactory(owner=staff)
+    vendor.sensitive_data = True
+    vendor.save(update_fields=["sensitive_data"])
+    assert Vendor.objects.get(pk=vendor.pk).inherent_tier == 1
+
+
+def test_categories_are_stored_delimited_and_in_a_fixed_order():
+    vendor = Vendor()
+    vendor.set_categories(["it", "phone", "nonsense"])
+    assert vendor.categories == ",phone,it,"
+    assert vendor.category_list == ["phone", "it"]
+    vendor.set_categories([])
+    assert vendor.categories == ""
