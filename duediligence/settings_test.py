@@ -2,8 +2,19 @@
 DATABASE_URL and REDIS_URL, so CI exercises the real PostgreSQL and Redis."""
 
 import os
+import re
 
 os.environ.setdefault("DJANGO_ENV", "test")
+
+# Under pytest-xdist each worker gets its own Redis database (and pytest-django its
+# own test database), so one worker's Celery tasks never reach another's worker.
+_xdist = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist.startswith("gw") and os.environ.get("REDIS_URL"):
+    _db = int(_xdist[2:]) + 1
+    _url = os.environ["REDIS_URL"]
+    os.environ["REDIS_URL"] = (
+        re.sub(r"/\d+$", f"/{_db}", _url) if re.search(r"/\d+$", _url) else f"{_url}/{_db}"
+    )
 
 from .settings import *  # noqa: E402,F403
 
