@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from auditlog.models import LogEntry
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -15,6 +16,7 @@ from .checklist_schema import (
     ThresholdsDoc,
     dump_checklist,
     load_default_checklist,
+    parse_checklist,
 )
 from .models import Checklist, ChecklistVersion, Item, Section
 
@@ -29,7 +31,7 @@ def _optional(obj, name):
 
 
 @transaction.atomic
-def import_doc(doc: ChecklistDoc, *, checklist=None, user=None, publish=False):
+def import_doc(doc: ChecklistDoc, *, checklist=None, user=None, publish=False, created_from=None):
     """Store a parsed checklist as a new version (a draft unless ``publish``)."""
     if checklist is None:
         checklist = Checklist.objects.create(name_ja=doc.name["ja"], name_en=doc.name["en"])
@@ -41,6 +43,7 @@ def import_doc(doc: ChecklistDoc, *, checklist=None, user=None, publish=False):
         description_ja=(doc.description or {}).get("ja", ""),
         description_en=(doc.description or {}).get("en", ""),
         created_by=user,
+        created_from=created_from,
     )
     items = []
     for s_pos, sdoc in enumerate(doc.sections, start=1):
@@ -111,22 +114,28 @@ def _item_from_doc(idoc: ItemDoc, version, section, position) -> Item:
 
 
 def version_to_doc(version: ChecklistVersion) -> ChecklistDoc:
-    sections = version.sections.prefetch_related("items").order_by("position")
+    sections = version.sections.prefetch_related("items").order_by("position", "pk")
+    return _doc(version, [(s, list(s.items.all())) for s in sections])
+
+
+def _doc(version: ChecklistVersion, sections) -> ChecklistDoc:
+    """A checklist document from ``[(section, [item, ...]), ...]`` in that order."""
     return ChecklistDoc(
         name=_pair(version.checklist, "name"),
         description=_optional(version, "description"),
         version_label=version.label,
-        sections=tuple(
-            SectionDoc(
-                code=s.code,
-                risk_area=s.risk_area,
-                weight=s.weight,
-                title=_pair(s, "title"),
-                description=_optional(s, "description"),
-                items=tuple(_item_to_doc(i) for i in s.items.all()),
-            )
-            for s in sections
-        ),
+        sections=tuple(_section_to_doc(s, items) for s, items in sections),
+    )
+
+
+def _section_to_doc(section: Section, items) -> SectionDoc:
+    return SectionDoc(
+        code=section.code,
+        risk_area=section.risk_area,
+        weight=section.weight,
+        title=_pair(section, "title"),
+        description=_optional(section, "description"),
+        items=tuple(i if isinstance(i, ItemDoc) else _item_to_doc(i) for i in items),
     )
 
 
@@ -170,20 +179,44 @@ def export_yaml(version: ChecklistVersion) -> str:
 
 
 def new_draft_from(version: ChecklistVersion, *, user=None) -> ChecklistVersion:
-    return import_doc(version_to_doc(version), checklist=version.checklist, user=user)
+    return import_doc(
+        version_to_doc(version), checklist=version.checklist, user=user, created_from=version
+    )
 
 
 @transaction.atomic
 def publish_version(version: ChecklistVersion, *, user=None) -> None:
     """Publish a draft; the version published before it is retired."""
-    ChecklistVersion.objects.filter(
-        checklist=version.checklist, status=ChecklistVersion.Status.PUBLISHED
-    ).exclude(pk=version.pk).update(status=ChecklistVersion.Status.RETIRED)
+    # Queryset updates bypass auditlog's signals, so each status change is logged here.
+    retired = list(
+        ChecklistVersion.objects.filter(
+            checklist=version.checklist, status=ChecklistVersion.Status.PUBLISHED
+        ).exclude(pk=version.pk)
+    )
+    ChecklistVersion.objects.filter(pk__in=[v.pk for v in retired]).update(
+        status=ChecklistVersion.Status.RETIRED
+    )
+    for old in retired:
+        _log_status(old, old.status, ChecklistVersion.Status.RETIRED, user)
+        old.status = ChecklistVersion.Status.RETIRED
+    previous = version.status
     version.status = ChecklistVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.published_by = user
     ChecklistVersion.objects.filter(pk=version.pk).update(
         status=version.status, published_at=version.published_at, published_by=user
+    )
+    _log_status(version, previous, version.status, user)
+
+
+def _log_status(version: ChecklistVersion, old: str, new: str, user) -> None:
+    extra = {"actor": user} if user is not None and user.is_authenticated else {}
+    LogEntry.objects.log_create(
+        version,
+        action=LogEntry.Action.UPDATE,
+        changes={"status": [str(old), str(new)]},
+        force_log=True,
+        **extra,
     )
 
 
@@ -234,3 +267,117 @@ def diff_versions(old: ChecklistVersion, new: ChecklistVersion) -> VersionDiff:
             result.changed.append((before, item, fields))
     result.removed = [item for code, (_s, item) in old_items.items() if code not in new_items]
     return result
+
+
+# --------------------------------------------------------------------------- draft editing
+#
+# Every edit of a draft is checked by building the whole changed checklist and
+# running it through the import parser, so the editor and the YAML import apply
+# exactly the same rules. A failing check raises ChecklistImportError and
+# changes nothing.
+
+
+def validate_doc(doc: ChecklistDoc) -> ChecklistDoc:
+    """The checklist as the import would read it; ChecklistImportError if it breaks a rule."""
+    return parse_checklist(dump_checklist(doc))
+
+
+def _layout(version: ChecklistVersion) -> list[tuple[Section, list[Item]]]:
+    sections = version.sections.prefetch_related("items").order_by("position", "pk")
+    return [(s, list(s.items.all())) for s in sections]
+
+
+def next_item_code(section: Section) -> str:
+    """A free code for a new item of ``section``, e.g. POL-07."""
+    codes = set(Item.objects.filter(version_id=section.version_id).values_list("code", flat=True))
+    number = section.items.count() + 1
+    while f"{section.code}-{number:02d}" in codes and number < 99:
+        number += 1
+    return f"{section.code}-{number:02d}"
+
+
+@transaction.atomic
+def save_item(section: Section, item_doc: ItemDoc, item: Item | None = None) -> Item:
+    """Change ``item`` (or add a new item at the end of ``section``) to match ``item_doc``."""
+    version = section.version
+    layout = _layout(version)
+    sections = []
+    for s, items in layout:
+        docs = [item_doc if item is not None and i.pk == item.pk else i for i in items]
+        if item is None and s.pk == section.pk:
+            docs.append(item_doc)
+        sections.append((s, docs))
+    parsed = validate_doc(_doc(version, sections)).item(item_doc.code)
+    if item is None:
+        position = max((i.position for i in section.items.all()), default=0) + 1
+        item = _item_from_doc(parsed, version, section, position)
+    else:
+        fresh = _item_from_doc(parsed, version, section, item.position)
+        for f in Item._meta.concrete_fields:
+            if f.name not in ("id", "version", "section", "position"):
+                setattr(item, f.attname, getattr(fresh, f.attname))
+    item.save()
+    return item
+
+
+@transaction.atomic
+def save_section(section: Section) -> Section:
+    """Save the edited fields of ``section`` if the checklist stays valid."""
+    layout = _layout(section.version)
+    validate_doc(
+        _doc(
+            section.version,
+            [(section if s.pk == section.pk else s, items) for s, items in layout],
+        )
+    )
+    section.save()
+    return section
+
+
+@transaction.atomic
+def delete_item(item: Item) -> None:
+    """Delete an item unless another item's condition depends on it."""
+    layout = _layout(item.version)
+    validate_doc(
+        _doc(item.version, [(s, [i for i in items if i.pk != item.pk]) for s, items in layout])
+    )
+    item.delete()
+
+
+def _moved(objects: list, obj, direction: str) -> list:
+    index = next(n for n, o in enumerate(objects) if o.pk == obj.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(objects):
+        return objects
+    objects = list(objects)
+    objects[index], objects[other] = objects[other], objects[index]
+    return objects
+
+
+def _renumber(objects: list) -> None:
+    for position, obj in enumerate(objects, start=1):
+        if obj.position != position:
+            obj.position = position
+            obj.save(update_fields=["position"])
+
+
+@transaction.atomic
+def move_item(item: Item, direction: str) -> None:
+    """Move an item up or down within its section (conditions must still point backwards)."""
+    layout = _layout(item.version)
+    layout = [
+        (s, _moved(items, item, direction) if s.pk == item.section_id else items)
+        for s, items in layout
+    ]
+    validate_doc(_doc(item.version, layout))
+    _renumber(next(items for s, items in layout if s.pk == item.section_id))
+
+
+@transaction.atomic
+def move_section(section: Section, direction: str) -> None:
+    """Move a section up or down (conditions must still point backwards)."""
+    layout = _layout(section.version)
+    order = _moved([s for s, _items in layout], section, direction)
+    items_of = {s.pk: items for s, items in layout}
+    validate_doc(_doc(section.version, [(s, items_of[s.pk]) for s in order]))
+    _renumber(order)
