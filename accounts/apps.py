@@ -4,6 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_roles(sender, **kwargs):
+    from django.apps import apps
+
+    if sender.label != [a for a in apps.get_app_configs() if a.models_module][-1].label:
+        return  # once, after the last app has created its permissions
     from .services import ensure_roles
 
     ensure_roles()
@@ -16,5 +20,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from . import events, sessions  # noqa: F401 - signal receivers
 
-        # After auth has created the permissions (auth's handler is connected first).
-        post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="accounts.ensure_roles")
+        # After every app's post_migrate: the roles hold permissions of later apps too,
+        # which exist only once those apps' own handlers have run.
+        post_migrate.connect(_ensure_roles, dispatch_uid="accounts.ensure_roles")

@@ -51,3 +51,16 @@ ROLE_PERMISSIONS = {
         "view_audit_log",
     ),
 }
+
+# Django-admin permissions on other apps' models, granted after every migrate
+# (accounts.services.ensure_roles): admins keep the scoring policy and user accounts.
+ROLE_MODEL_PERMISSIONS = {
+    ADMIN: (
+        "questionnaires.view_scoringpolicy",
+        "questionnaires.change_scoringpolicy",
+        "accounts.view_accessevent",
+        "accounts.view_accessreview",
+        "auditlog.view_logentry",
+        "auth.view_group",
+    ),
+}

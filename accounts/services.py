@@ -18,3 +18,12 @@ def ensure_roles() -> None:
     for role, codenames in roles.ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.add(*(perms[c] for c in codenames if c in perms))
+    for role, labels in roles.ROLE_MODEL_PERMISSIONS.items():
+        group = Group.objects.get(name=role)
+        for label in labels:
+            app_label, codename = label.split(".")
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission:
+                group.permissions.add(permission)

@@ -94,6 +94,7 @@ def test_navigation_shows_admin_items_only_to_admins(client, admin_user, staff):
         "findings",
         "compare",
         "reports",
+        "audit",
         "checklist",
         "users",
     ]
