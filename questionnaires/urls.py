@@ -1,12 +1,9 @@
 from django.urls import path
 
-from . import checklist_views, views
+from . import checklist_views
 
 app_name = "questionnaires"
 urlpatterns = [
-    path("", views.index, name="index"),
-]
-urlpatterns += [
     path("checklist/", checklist_views.version_list, name="checklist"),
     path("checklist/import/", checklist_views.checklist_import, name="checklist_import"),
     path("checklist/diff/", checklist_views.version_diff, name="checklist_diff"),

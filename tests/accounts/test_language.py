@@ -12,7 +12,7 @@ SHELL_PAGES = [
     "password_change",
     "password_change_done",
     "vendors:index",
-    "questionnaires:index",
+    "assessments:index",
     "questionnaires:checklist",
     "reports:index",
 ]

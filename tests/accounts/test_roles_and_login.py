@@ -72,7 +72,7 @@ def test_user_without_role_sees_only_their_profile(client, no_role_user):
     profile = client.get(reverse("accounts:profile"))
     assert profile.status_code == 200
     assert profile.context["nav_items"] == []
-    for name in ("vendors:index", "questionnaires:index", "reports:index"):
+    for name in ("vendors:index", "assessments:index", "reports:index"):
         assert client.get(reverse(name)).status_code == 403, name
     assert client.get(reverse("accounts:users")).status_code == 403
 
