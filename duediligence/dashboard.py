@@ -35,10 +35,8 @@ def dashboard_figures(user):
     assessments = open_assessments.aggregate(
         overdue=Count("pk", filter=Q(due_date__lt=today)),
         due_soon=Count("pk", filter=Q(due_date__gte=today, due_date__lte=today + timedelta(30))),
-        in_review=Count(
-            "pk",
-            filter=Q(status__in=[Assessment.Status.SUBMITTED, Assessment.Status.IN_REVIEW]),
-        ),
+        # Submitted and nobody has begun the review: what the list's status filter shows.
+        submitted=Count("pk", filter=Q(status=Assessment.Status.SUBMITTED)),
     )
     assessments["reassessment_overdue"] = vendors.filter(next_reassessment_on__lt=today).count()
 

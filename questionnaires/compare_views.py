@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
@@ -55,14 +57,19 @@ def index(request):
         .filter(n__gte=MIN_VENDORS)
         .order_by("engagement")[:20]
     )
-    engagement_links = []
-    for row in engagements:
-        pks = (
-            visible.filter(engagement=row["engagement"])
-            .order_by("name_kana")
-            .values_list("pk", flat=True)[:MAX_VENDORS]
-        )
-        engagement_links.append((row["engagement"], row["n"], "&".join(f"v={pk}" for pk in pks)))
+    counts = {row["engagement"]: row["n"] for row in engagements}
+    # One query for the vendors of every engagement shown, not one per engagement.
+    members = defaultdict(list)
+    for name, pk in (
+        visible.filter(engagement__in=list(counts))
+        .order_by("engagement", "name_kana", "pk")
+        .values_list("engagement", "pk")
+    ):
+        members[name].append(pk)
+    engagement_links = [
+        (name, n, "&".join(f"v={pk}" for pk in members[name][:MAX_VENDORS]))
+        for name, n in counts.items()
+    ]
     return render(
         request,
         "questionnaires/compare.html",

@@ -109,11 +109,13 @@ def detail(request, pk):
     editable = can_update_finding(request.user, finding)
     if request.method == "POST" and not editable:
         raise PermissionDenied
+    # The form does not offer "accepted" to staff, so check the raw value: a forged
+    # POST is refused outright rather than shown as a form error.
+    if request.POST.get("status") == Finding.Status.ACCEPTED and not can_accept_risk(request.user):
+        raise PermissionDenied
     form = FindingForm(request.POST or None, instance=finding, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["status"] == Finding.Status.ACCEPTED and not can_accept_risk(request.user):
-            raise PermissionDenied
         try:
             update_finding(finding, **data)
         except ValidationError as error:

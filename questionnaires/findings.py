@@ -18,7 +18,7 @@ def record_findings(assessment, evaluation) -> None:
     drafts = {d.item_code: d for d in evaluation.result.findings}
     existing = {f.item.code: f for f in assessment.findings.select_related("item")}
     for code, finding in existing.items():
-        if code not in drafts and finding.status == Finding.Status.OPEN:
+        if code not in drafts and not _worked_on(finding):
             finding.delete()
     for code, draft in drafts.items():
         finding = existing.get(code) or Finding(
@@ -30,6 +30,15 @@ def record_findings(assessment, evaluation) -> None:
         if finding.pk is None:
             finding.due_date = assessment.due_date
         finding.save()
+
+
+def _worked_on(finding) -> bool:
+    """Someone moved it on, took it over or wrote a plan: keep it even if fixed."""
+    return (
+        finding.status != Finding.Status.OPEN
+        or finding.owner_id is not None
+        or bool(finding.remediation_plan.strip() or finding.closing_note.strip())
+    )
 
 
 @transaction.atomic
