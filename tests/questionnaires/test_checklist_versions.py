@@ -4,6 +4,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from questionnaires import checklists
 from questionnaires.checklist_schema import (
@@ -130,7 +131,7 @@ def test_a_draft_can_be_deleted_with_its_sections_and_items(draft):
 
 def test_a_version_used_by_an_assessment_cannot_be_deleted(draft):
     Assessment.objects.create(vendor=VendorFactory(), version=draft)
-    with pytest.raises(ValidationError, match="used by an assessment"):
+    with translation.override("en"), pytest.raises(ValidationError, match="used by an assessment"):
         draft.delete()
     assert ChecklistVersion.objects.filter(pk=draft.pk).exists()
 
