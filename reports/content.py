@@ -1,0 +1,261 @@
+"""What a report shows, gathered from the database, and the fingerprint of it.
+
+The fingerprint hashes every value the PDF prints (answers, comments, evidence names,
+findings, people, dates, vendor profile, certifications, contracts, checklist version,
+scoring policy), together with the template version and the language. Two requests
+with the same fingerprint would give the same PDF, so the second gets the first's file.
+"""
+
+import hashlib
+import json
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
+
+from questionnaires import scoring
+from questionnaires.answers import display_answer
+from questionnaires.evaluation import evaluate, item_spec
+from questionnaires.models import Answer, Assessment, Finding, ScoringPolicy
+
+from . import rendering
+
+# The contract clauses the seed asks for, and the checklist items that prove them.
+CONTRACT_CLAUSES = (
+    (gettext_lazy("Non-disclosure agreement"), ("CON-01",)),
+    (gettext_lazy("Duty to report a leak, and within how many hours"), ("CON-02", "INC-01")),
+    (
+        gettext_lazy("Subcontracting: allowed or not, and on what terms"),
+        ("CON-03", "SUB-01", "SUB-02"),
+    ),
+    (gettext_lazy("Scope and basis of damages"), ("CON-04",)),
+    (gettext_lazy("Retention period and deletion method"), ("CON-05", "CON-06")),
+)
+RISK_LABELS = {
+    "low": gettext_lazy("Low"),
+    "medium": gettext_lazy("Medium"),
+    "high": gettext_lazy("High"),
+    "critical": gettext_lazy("Critical"),
+}
+KNOCKOUT_LABELS = {
+    scoring.KNOCKOUT_FAILED: gettext_lazy("not met"),
+    scoring.KNOCKOUT_PARTIAL: gettext_lazy("only partly met"),
+    scoring.KNOCKOUT_UNANSWERED: gettext_lazy("not answered"),
+}
+TOP_FINDINGS = 5
+
+
+def _person(user) -> str:
+    return str(user) if user else ""
+
+
+def assessment_state(assessment) -> dict:
+    """Every stored value the report prints, as plain JSON-able data."""
+    vendor = assessment.vendor
+    answers = Answer.objects.filter(assessment=assessment).order_by("item__code")
+    evidence = Answer.evidence.through.objects.filter(answer__assessment=assessment).order_by(
+        "answer__item__code", "storedfile__original_name", "storedfile_id"
+    )
+    today = timezone.localdate()
+    return {
+        "assessment": [
+            assessment.pk,
+            assessment.version_id,
+            assessment.status,
+            assessment.created_at,
+            assessment.submitted_at,
+            assessment.approved_at,
+            _person(assessment.approved_by),
+            _person(assessment.reviewer),
+            assessment.due_date,
+            assessment.score,
+            assessment.rating,
+            assessment.residual_risk,
+            assessment.next_reassessment_on,
+            assessment.snapshot,
+        ],
+        "assessors": sorted(_person(u) for u in assessment.assessors.all()),
+        "vendor": [
+            vendor.pk,
+            vendor.name,
+            vendor.name_en,
+            vendor.corporate_number,
+            vendor.engagement,
+            vendor.inherent_tier,
+        ],
+        "certifications": [
+            [c.kind, c.registration_number, c.certification_body, c.valid_from, c.valid_until]
+            + [c.state_on(today)]
+            for c in vendor.certifications.order_by("pk")
+        ],
+        "answers": list(answers.values_list("item__code", "value", "comment")),
+        "evidence": list(
+            evidence.values_list(
+                "answer__item__code", "storedfile__original_name", "storedfile__deleted_at"
+            )
+        ),
+        "findings": list(
+            Finding.objects.filter(assessment=assessment)
+            .order_by("item__code")
+            .values_list("item__code", "severity", "status")
+        ),
+        "notes": list(
+            assessment.review_notes.order_by("pk").values_list(
+                "action", "text", "created_at", "author__last_name", "author__first_name"
+            )
+        ),
+        "policy": ScoringPolicy.current().updated_at,
+    }
+
+
+def fingerprint(assessment, language: str) -> str:
+    state = {
+        "state": assessment_state(assessment),
+        "template": rendering.template_version(),
+        "language": language,
+    }
+    data = json.dumps(state, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def _value_label(item, answer, visible) -> tuple[str, str]:
+    """(css class, words) for how well an answer meets its item."""
+    if not visible:
+        return "na", _("Not applicable")
+    value = answer.value if answer else None
+    if not scoring.is_answered(value):
+        return "none", _("Not answered")
+    score = scoring.item_value(item_spec(item), value)
+    if score is None:
+        return "na", _("Not applicable") if value == scoring.NA else _("Answered")
+    if score >= 1:
+        return "met", _("Met")
+    if score > 0:
+        return "partial", _("Partly met")
+    return "failed", _("Not met")
+
+
+def report_context(assessment, language: str, *, fingerprint: str, generated_at) -> dict:
+    """The template context, built under the report's language."""
+    with override(language):
+        return _context(assessment, language, fingerprint, generated_at)
+
+
+def _context(assessment, language, fingerprint, generated_at):
+    evaluation = evaluate(assessment)
+    result = evaluation.result
+    vendor = assessment.vendor
+    items = evaluation.items_by_code
+    approved = assessment.status == Assessment.Status.APPROVED and bool(assessment.snapshot)
+    score = assessment.score if approved else result.overall
+    rating = assessment.rating if approved else result.rating
+    residual = assessment.residual_risk if approved else evaluation.residual_risk
+
+    stored_findings = {
+        f.item_id: f for f in Finding.objects.filter(assessment=assessment).select_related("item")
+    }
+    findings = []
+    for draft in sorted(
+        result.findings, key=lambda d: (scoring.SEVERITIES.index(d.severity), d.item_code)
+    ):
+        item = items.get(draft.item_code)
+        if item is None:
+            continue
+        stored = stored_findings.get(item.pk)
+        answer = evaluation.answers.get(item.code)
+        findings.append(
+            {
+                "item": item,
+                "severity": draft.severity,
+                "severity_label": RISK_LABELS[draft.severity],
+                "answer": display_answer(item, answer.value) if answer else "—",
+                "status": stored.get_status_display() if stored else "",
+            }
+        )
+    by_severity = [
+        (level, RISK_LABELS[level], [f for f in findings if f["severity"] == level])
+        for level in scoring.SEVERITIES
+    ]
+
+    sections = []
+    for section, section_score in evaluation.section_rows():
+        rows = []
+        for item in evaluation.items:
+            if item.section_id != section.pk:
+                continue
+            answer = evaluation.answers.get(item.code)
+            visible = item.code in evaluation.visible
+            css, label = _value_label(item, answer, visible)
+            rows.append(
+                {
+                    "item": item,
+                    "answer": display_answer(item, answer.value) if answer and visible else "—",
+                    "comment": answer.comment if answer else "",
+                    "evidence": [e.original_name for e in answer.evidence.all()] if answer else [],
+                    "css": css,
+                    "label": label,
+                }
+            )
+        sections.append({"section": section, "score": section_score, "rows": rows})
+
+    clauses = []
+    for title, codes in CONTRACT_CLAUSES:
+        rows = []
+        for code in codes:
+            item = items.get(code)
+            if item is None:
+                continue
+            answer = evaluation.answers.get(code)
+            visible = code in evaluation.visible
+            css, label = _value_label(item, answer, visible)
+            rows.append(
+                {
+                    "item": item,
+                    "answer": display_answer(item, answer.value) if answer and visible else "—",
+                    "css": css,
+                    "label": label,
+                }
+            )
+        if rows:
+            clauses.append({"title": title, "rows": rows})
+
+    today = timezone.localdate()
+    certifications = [
+        {"cert": c, "state": c.state_on(today), "state_label": c.State(c.state_on(today)).label}
+        for c in vendor.certifications.all()
+    ]
+    approval_note = (
+        assessment.review_notes.filter(action="approve").select_related("author").last()
+        if approved
+        else None
+    )
+    return {
+        "language": language,
+        "assessment": assessment,
+        "vendor": vendor,
+        "vendor_name": vendor.name if language == "ja" or not vendor.name_en else vendor.name_en,
+        "approved": approved,
+        "score": score,
+        "rating": rating,
+        "residual_risk": residual,
+        "residual_label": RISK_LABELS.get(residual or "", _("Not assessed")),
+        "result": result,
+        "knockouts": [
+            {"item": item, "reason": KNOCKOUT_LABELS.get(k.reason, k.reason)}
+            for item, k in evaluation.knockout_rows()
+        ],
+        "chart_svg": evaluation.chart_svg(title=_("Score by section")),
+        "sections": sections,
+        "findings": findings,
+        "top_findings": findings[:TOP_FINDINGS],
+        "findings_by_severity": by_severity,
+        "clauses": clauses,
+        "certifications": certifications,
+        "assessors": [_person(u) for u in assessment.assessors.all()],
+        "approval_note": approval_note,
+        "generated_at": timezone.localtime(generated_at),
+        "fingerprint": fingerprint,
+        "page_counter": rendering.page_counter_css(),
+        "title": _("Security assessment report: %(vendor)s")
+        % {"vendor": vendor.name if language == "ja" or not vendor.name_en else vendor.name_en},
+    }

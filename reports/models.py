@@ -1,0 +1,102 @@
+import secrets
+
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def report_storage_name(report, filename):
+    """An unguessable storage name; the download name is built from the vendor."""
+    return f"reports/{report.assessment_id}/{secrets.token_hex(16)}.pdf"
+
+
+class Report(models.Model):
+    """One PDF of an assessment in one language, rendered by a Celery worker."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a worker")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    assessment = models.ForeignKey(
+        "questionnaires.Assessment",
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("assessment"),
+    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(_("file"), upload_to=report_storage_name, max_length=255, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    # SHA-256 of everything the PDF shows: assessment state, checklist version,
+    # template version and language. Same fingerprint, same PDF: no second render.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, db_index=True)
+    draft = models.BooleanField(_("draft"), default=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # When the render task was last handed to the broker; empty while the broker was down.
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Until when the worker that claimed the report holds it: its hard time limit, after
+    # which it has certainly been killed. Past it, another worker may take the report over.
+    lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(fields=["assessment", "language", "fingerprint"]),
+            models.Index(fields=["status", "lease_expires_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} ({self.language}, {self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("reports:detail", args=[self.pk])
+
+    def get_additional_data(self):
+        return {"vendor_id": self.assessment.vendor_id, "assessment_id": self.assessment_id}
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.READY, self.Status.FAILED)
+
+    @property
+    def is_downloadable(self) -> bool:
+        return self.status == self.Status.READY and bool(self.file)
+
+    def download_name(self) -> str:
+        vendor = self.assessment.vendor
+        name = vendor.name if self.language == "ja" or not vendor.name_en else vendor.name_en
+        day = (self.finished_at or self.requested_at).strftime("%Y%m%d")
+        label = "評価報告書" if self.language == "ja" else "assessment-report"
+        return f"{name}_{label}_{day}.pdf"
+
+    def purge(self):
+        """Delete the PDF from storage and keep the record (retention after offboarding)."""
+        if self.file:
+            self.file.delete(save=False)
+        self.status = self.Status.FAILED if self.status != self.Status.READY else self.status
+        self.save(update_fields=["file", "status"])
+
+
+auditlog.register(Report, exclude_fields=["queued_at", "lease_expires_at"])

@@ -1,0 +1,257 @@
+"""Reports: asking for one, claiming and rendering it in a worker, failing it, and
+sweeping up after workers that died.
+
+Life of a report: pending -> rendering -> ready | failed. A worker claims a report with a
+conditional update, so two workers never render the same one; a claim is a lease that
+runs out after the hard time limit, so a report whose worker was killed is picked up by
+the next delivery of its task (or by the periodic sweep).
+"""
+
+import hashlib
+import logging
+import os
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import override
+from kombu.exceptions import OperationalError as BrokerError
+
+from questionnaires.models import Assessment
+
+from . import content, rendering
+from .models import Report
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+# A pending report whose task was handed to the broker this long ago and never started
+# has lost its message (a broker restart without persistence, say): queue it again.
+PENDING_REQUEUE_AFTER = timedelta(minutes=10)
+# A pending report that never reached the broker (it was down) is retried this soon.
+UNQUEUED_REQUEUE_AFTER = timedelta(seconds=30)
+ERROR_LIMIT = 2000
+# Extra apply_async options; tests route tasks to a queue of their own.
+ENQUEUE_OPTIONS: dict = {}
+
+
+class TransientError(Exception):
+    """A failure worth retrying: the database or the storage was briefly unavailable."""
+
+
+def lease_seconds() -> int:
+    """How long a claim holds: past its hard time limit the worker has been killed."""
+    return settings.REPORT_HARD_TIME_LIMIT + 2
+
+
+def request_report(assessment: Assessment, language: str, *, user) -> tuple[Report, bool]:
+    """The report to show for this request, and whether it is new.
+
+    An unchanged assessment (same fingerprint) gets its ready report, or the one already
+    on its way, instead of a second render. A new report is queued once the transaction
+    commits; ``report.queued_at`` stays empty when the broker could not be reached.
+    """
+    fingerprint = content.fingerprint(assessment, language)
+    existing = (
+        Report.objects.filter(assessment=assessment, language=language, fingerprint=fingerprint)
+        .filter(
+            Q(status=Report.Status.READY) & ~Q(file="")
+            | Q(status__in=[Report.Status.PENDING, Report.Status.RENDERING])
+        )
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
+    if existing:
+        return existing, False
+    report = Report.objects.create(
+        assessment=assessment,
+        language=language,
+        requested_by=user,
+        fingerprint=fingerprint,
+        draft=assessment.status != Assessment.Status.APPROVED,
+    )
+    transaction.on_commit(lambda: enqueue(report))
+    return report, True
+
+
+def enqueue(report: Report) -> bool:
+    """Hand the render task to the broker; False (and the report stays pending, for the
+    sweep to queue again) when the broker cannot be reached."""
+    from .tasks import render_report
+
+    try:
+        render_report.apply_async(
+            args=[report.pk],
+            retry=True,
+            retry_policy={"max_retries": 2, "interval_start": 0.1, "interval_step": 0.2},
+            **ENQUEUE_OPTIONS,
+        )
+    except (BrokerError, OSError) as error:
+        logger.warning("Report %s not queued, the broker is unreachable: %s", report.pk, error)
+        return False
+    report.queued_at = timezone.now()
+    Report.objects.filter(pk=report.pk).update(queued_at=report.queued_at)
+    return True
+
+
+@dataclass(frozen=True)
+class Claim:
+    claimed: bool
+    # When not claimed and still in progress elsewhere: seconds until that lease runs out.
+    retry_in: int | None = None
+
+
+def claim(report_id: int) -> Claim:
+    """Take the report for rendering, if it is pending or its last claim has run out."""
+    now = timezone.now()
+    taken = (
+        Report.objects.filter(pk=report_id)
+        .filter(
+            Q(status=Report.Status.PENDING)
+            | Q(status=Report.Status.RENDERING, lease_expires_at__lt=now)
+        )
+        .update(
+            status=Report.Status.RENDERING,
+            started_at=now,
+            lease_expires_at=now + timedelta(seconds=lease_seconds()),
+            attempts=F("attempts") + 1,
+        )
+    )
+    if taken:
+        return Claim(True)
+    row = Report.objects.filter(pk=report_id).values("status", "lease_expires_at").first()
+    if row and row["status"] == Report.Status.RENDERING and row["lease_expires_at"]:
+        # Another worker is rendering it; look again when its lease runs out.
+        left = (row["lease_expires_at"] - now).total_seconds()
+        return Claim(False, retry_in=max(1, int(left) + 1))
+    return Claim(False)  # ready, failed or deleted: nothing to do
+
+
+def build(assessment: Assessment, language: str, *, generated_at=None):
+    """(html, fingerprint) of the report of an assessment as it is now."""
+    generated_at = generated_at or timezone.now()
+    with override(language):
+        fingerprint = content.fingerprint(assessment, language)
+        context = content.report_context(
+            assessment, language, fingerprint=fingerprint, generated_at=generated_at
+        )
+        html = rendering.render_html(context)
+    return html, fingerprint
+
+
+def render(report_id: int) -> Claim:
+    """Claim and render one report, storing the PDF whole. Raises TransientError for
+    failures worth retrying; anything else is a permanent failure for the caller."""
+    outcome = claim(report_id)
+    if not outcome.claimed:
+        return outcome
+    report = Report.objects.select_related("assessment__vendor", "assessment__version").get(
+        pk=report_id
+    )
+    delay = float(os.environ.get("REPORT_TEST_DELAY_S", "0") or 0)
+    if delay:  # tests only: widen the window in which a worker can be killed mid-render
+        time.sleep(delay)
+    html, fingerprint = build(report.assessment, report.language)
+    pdf, pages = rendering.write_pdf(html)
+    try:
+        store(report, pdf, pages=pages, fingerprint=fingerprint)
+    except OSError as error:
+        raise TransientError(str(error)) from error
+    return outcome
+
+
+def store(report: Report, pdf: bytes, *, pages: int, fingerprint: str) -> None:
+    """Save the PDF and mark the report ready, unless another worker finished it first."""
+    name = report.file.field.generate_filename(report, "report.pdf")
+    saved = report.file.storage.save(name, ContentFile(pdf))
+    with transaction.atomic():
+        updated = Report.objects.filter(
+            pk=report.pk, status=Report.Status.RENDERING, started_at=report.started_at
+        ).update(
+            status=Report.Status.READY,
+            file=saved,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            size=len(pdf),
+            page_count=pages,
+            fingerprint=fingerprint,
+            draft=report.assessment.status != Assessment.Status.APPROVED,
+            error="",
+            finished_at=timezone.now(),
+        )
+    if not updated:
+        # Our lease ran out and another worker took the report over: keep one file only.
+        report.file.storage.delete(saved)
+
+
+def release(report_id: int) -> None:
+    """Give a claimed report back (before a retry), so the retry can claim it again."""
+    Report.objects.filter(pk=report_id, status=Report.Status.RENDERING).update(
+        status=Report.Status.PENDING, started_at=None, lease_expires_at=None
+    )
+
+
+def fail(report_id: int, error: str) -> None:
+    """Record a final failure on the report and in the audit log."""
+    now = timezone.now()
+    updated = Report.objects.filter(
+        pk=report_id, status__in=[Report.Status.PENDING, Report.Status.RENDERING]
+    ).update(status=Report.Status.FAILED, error=error[:ERROR_LIMIT], finished_at=now)
+    if not updated:
+        return
+    report = Report.objects.select_related("assessment").get(pk=report_id)
+    LogEntry.objects.log_create(
+        report,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        changes={"status": ["rendering", "failed"], "error": ["", error[:ERROR_LIMIT]]},
+    )
+    logger.error("Report %s failed: %s", report_id, error)
+
+
+def retry(report: Report) -> bool:
+    """Queue a failed report again (the retry button)."""
+    reset = Report.objects.filter(pk=report.pk, status=Report.Status.FAILED).update(
+        status=Report.Status.PENDING,
+        error="",
+        attempts=0,
+        started_at=None,
+        finished_at=None,
+        queued_at=None,
+    )
+    if not reset:
+        return False
+    report.refresh_from_db()
+    transaction.on_commit(lambda: enqueue(report))
+    return True
+
+
+def sweep(now=None) -> dict:
+    """Beat task body: re-queue or fail reports left rendering by a dead worker, and
+    re-queue pending ones whose message never reached a worker."""
+    now = now or timezone.now()
+    counts = {"requeued": 0, "failed": 0}
+    stuck = Report.objects.filter(status=Report.Status.RENDERING, lease_expires_at__lt=now)
+    for report in stuck:
+        if report.attempts >= MAX_ATTEMPTS:
+            fail(report.pk, f"Rendering stopped {report.attempts} times without finishing.")
+            counts["failed"] += 1
+            continue
+        released = Report.objects.filter(
+            pk=report.pk, status=Report.Status.RENDERING, started_at=report.started_at
+        ).update(status=Report.Status.PENDING, started_at=None, lease_expires_at=None)
+        if released and enqueue(report):
+            counts["requeued"] += 1
+    waiting = Report.objects.filter(status=Report.Status.PENDING).filter(
+        Q(queued_at__isnull=True, requested_at__lt=now - UNQUEUED_REQUEUE_AFTER)
+        | Q(queued_at__lt=now - PENDING_REQUEUE_AFTER)
+    )
+    for report in waiting:
+        if enqueue(report):
+            counts["requeued"] += 1
+    return counts

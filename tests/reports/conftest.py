@@ -1,0 +1,162 @@
+"""Fixtures for report tests: an approved assessment of charlie's vendor with every item
+answered and commented, private storage in a temporary directory, and a Celery queue
+of the test's own on the real Redis, so no other worker takes its tasks."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from questionnaires import services as assessment_services
+from questionnaires.checklists import install_default_checklist
+from questionnaires.models import Answer
+from reports import services
+from reports.models import Report
+from vendors.models import Certification, Vendor
+from vendors.uploads import store_upload
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+USER_HTML = '<img src="http://127.0.0.1:1/x">'
+VENDOR_NAME = "株式会社テスト電話代行"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root, "base_url": None},
+        },
+    }
+    return root
+
+
+@pytest.fixture
+def version(db):
+    return install_default_checklist()
+
+
+@pytest.fixture
+def vendor(staff):
+    vendor = Vendor.objects.create(
+        name=VENDOR_NAME, name_en="Test Call Answering K.K.", owner=staff, engagement="顧客窓口"
+    )
+    Certification.objects.create(
+        vendor=vendor,
+        kind="pmark",
+        registration_number="10820123",
+        valid_until=timezone.localdate() + timedelta(days=400),
+    )
+    return vendor
+
+
+def answer_items(assessment, user, *, weak=("CON-04",)):
+    """Every item answered with a comment; the items in ``weak`` answered "no"."""
+    answers = []
+    for item in assessment.version.items.all():
+        kind = item.answer_type
+        if kind == "yes_no":
+            value = "no" if item.code in weak else "yes"
+        elif kind == "single_choice":
+            value = item.choices[0]["value"]
+        elif kind == "multi_choice":
+            value = [item.choices[0]["value"]]
+        elif kind == "number":
+            value = 24
+        elif kind == "date":
+            value = "2030-03-31"
+        else:
+            value = f"記述回答 {USER_HTML}"
+        comment = f"確認済み {item.code} {USER_HTML}"
+        answers.append(
+            Answer(assessment=assessment, item=item, value=value, comment=comment, updated_by=user)
+        )
+    Answer.objects.bulk_create(answers)
+    assessment_services.apply_action(assessment, "start", user=user)
+
+
+@pytest.fixture
+def assessment(vendor, staff, manager, version, media):
+    """Approved, with a weak CON-04 (a finding) and evidence on CON-01."""
+    assessment = assessment_services.start_assessment(vendor, user=staff, reviewer=manager)
+    answer_items(assessment, staff)
+    con01 = assessment.answers.get(item__code="CON-01")
+    upload = SimpleUploadedFile("秘密保持契約書.pdf", PDF_BYTES, content_type="application/pdf")
+    con01.evidence.add(store_upload(upload, folder="evidence", user=staff))
+    assessment_services.apply_action(assessment, "submit", user=staff)
+    assessment_services.apply_action(assessment, "begin_review", user=manager)
+    assessment_services.apply_action(assessment, "approve", user=manager, comment="承認します。")
+    assessment.refresh_from_db()
+    return assessment
+
+
+@pytest.fixture
+def draft_assessment(vendor, staff, manager, version, media):
+    assessment = assessment_services.start_assessment(vendor, user=staff, reviewer=manager)
+    answer_items(assessment, staff)
+    return assessment
+
+
+@pytest.fixture
+def fake_pdf(monkeypatch):
+    """Stand-in for WeasyPrint where the test is about the pipeline, not the PDF."""
+    calls = []
+
+    def write_pdf(html):
+        calls.append(html)
+        return b"%PDF-1.7\n% fake\n%%EOF\n", 3
+
+    monkeypatch.setattr("reports.rendering.write_pdf", write_pdf)
+    return calls
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """Record enqueues instead of talking to a broker."""
+    sent = []
+
+    def enqueue(report):
+        sent.append(report.pk)
+        report.queued_at = timezone.now()
+        Report.objects.filter(pk=report.pk).update(queued_at=report.queued_at)
+        return True
+
+    monkeypatch.setattr(services, "enqueue", enqueue)
+    return sent
+
+
+@pytest.fixture
+def test_queue(redis_url, monkeypatch):
+    """A Celery queue of this test's own, deleted afterwards."""
+    import redis
+
+    name = f"reports-test-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setattr(services, "ENQUEUE_OPTIONS", {"queue": name})
+    yield name
+    client = redis.Redis.from_url(redis_url)
+    client.delete(name)
+    client.close()
+
+
+def make_ready_report(assessment, user, *, language="ja", content=b"%PDF-1.7\n%%EOF\n"):
+    from django.core.files.base import ContentFile
+
+    report = Report(
+        assessment=assessment,
+        language=language,
+        requested_by=user,
+        fingerprint=services.content.fingerprint(assessment, language),
+        status=Report.Status.READY,
+        page_count=1,
+        size=len(content),
+        finished_at=timezone.now(),
+    )
+    report.file.save("x.pdf", ContentFile(content), save=False)
+    report.save()
+    return report
