@@ -41,7 +41,7 @@ def index(request):
         columns, rows = _reorder(columns, rows, order)
         if request.GET.get("format") == "csv":
             return _csv(columns, rows)
-    q = request.GET.get("q", "").strip()[:100]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     candidates = visible.exclude(pk__in=ids)
     if q:
         candidates = candidates.filter(

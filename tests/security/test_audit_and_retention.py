@@ -219,7 +219,9 @@ def test_csrf_failure_page_is_friendly(staff):
 
 
 def test_check_deploy_is_clean_in_production_mode():
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG",)}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is a test-only switch, not production.
+    skip = ("DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(
         DJANGO_ENV="production",
         SECRET_KEY="p" * 40 + "Q8v#kLm2$Zx9!rT4wYb7",
