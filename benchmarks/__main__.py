@@ -123,6 +123,13 @@ def vendor_list(users) -> None:
         print(f"vendor_{label}_cpu_p50_ratio_10000_vs_100: {cpu[10_000] / cpu[100]:.2f}")
 
 
+def _more():
+    from benchmarks.reports import report_pdf
+    from benchmarks.scoring import dashboard, score_throughput
+
+    return [score_throughput, dashboard, report_pdf]
+
+
 BENCHMARKS = [vendor_list]
 
 
@@ -145,7 +152,10 @@ def main() -> int:
             settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
             call_command("migrate", verbosity=0)
             users = create_demo_users()
-            for benchmark in BENCHMARKS:
+            # The dashboard grows the registry from 100 to 10,000 itself, so it runs before
+            # the vendor list (which would otherwise leave 10,000 behind).
+            more = _more()
+            for benchmark in [more[0], more[1], *BENCHMARKS, *more[2:]]:
                 benchmark(users)
                 sys.stdout.flush()
         finally:

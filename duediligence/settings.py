@@ -248,6 +248,7 @@ if REPORT_HARD_TIME_LIMIT <= REPORT_SOFT_TIME_LIMIT:
     raise ImproperlyConfigured("REPORT_HARD_TIME_LIMIT must be longer than REPORT_SOFT_TIME_LIMIT.")
 CELERY_BEAT_SCHEDULE = {
     "reports-sweep": {"task": "reports.sweep_reports", "schedule": 60.0},
+    "retention-purge": {"task": "vendors.purge_offboarded", "schedule": 24 * 3600.0},
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
