@@ -3,6 +3,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PYTHON ?= python3
+# Two workers on this 2-core machine; each gets its own test database and Redis db.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test bench messages lint format clean
 

@@ -125,8 +125,10 @@ def database_url() -> str:
 
 
 def start_worker_process(queue, broker, media, **env):
+    # Without PYTEST_XDIST_WORKER: settings_test would move the worker to another Redis db.
+    inherited = {k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_WORKER"}
     environment = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "duediligence.settings_test",
         "DATABASE_URL": database_url(),
         "REDIS_URL": broker,
