@@ -15,9 +15,14 @@ $py manage.py seed_demo
 .venv/bin/celery -A duediligence worker --loglevel=INFO --concurrency="${WORKERS:-2}" \
   --beat --schedule var/celerybeat-schedule &
 worker=$!
-trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null; exit 0' INT TERM EXIT
+$py manage.py runserver "127.0.0.1:${port}" &
+web=$!
+# Ctrl-C (or a TERM to this script alone) stops the web server and the worker together.
+trap 'kill $web $worker 2>/dev/null; wait $web $worker 2>/dev/null; exit 0' INT TERM
 
 echo
 echo "DueDiligence is at http://127.0.0.1:${port}/  (log in with a demo user above; Ctrl-C stops)"
 echo
-$py manage.py runserver "127.0.0.1:${port}"
+wait $web
+kill $worker 2>/dev/null
+wait $worker 2>/dev/null
