@@ -159,7 +159,7 @@ def delete(request, pk):
     return render(request, "vendors/vendor_delete.html", {"vendor": vendor})
 
 
-def _part_form(request, pk, model, form_class, part_id, upload_field, file_attr, template):
+def _part_form(request, pk, model, form_class, part_id, upload_field, file_attr, headings):
     vendor = get_vendor_for_user(request.user, pk, write=True)
     instance = (
         get_object_or_404(model, pk=part_id, vendor=vendor) if part_id else model(vendor=vendor)
@@ -173,7 +173,12 @@ def _part_form(request, pk, model, form_class, part_id, upload_field, file_attr,
         return redirect(vendor)
     if request.method == "POST":
         messages.error(request, _("Please correct the errors below; nothing has been saved yet."))
-    return render(request, template, {"form": form, "vendor": vendor, "nav_active": "vendors"})
+    heading = headings[1] if instance.pk else headings[0]
+    return render(
+        request,
+        "vendors/part_form.html",
+        {"form": form, "vendor": vendor, "heading": heading, "nav_active": "vendors"},
+    )
 
 
 @role_required
@@ -186,7 +191,7 @@ def certification_form(request, pk, cid=None):
         cid,
         "evidence_file",
         "evidence",
-        "vendors/certification_form.html",
+        (_("Add certification"), _("Edit certification")),
     )
 
 
@@ -200,7 +205,7 @@ def contract_form(request, pk, cid=None):
         cid,
         "contract_file",
         "file",
-        "vendors/contract_form.html",
+        (_("Add contract"), _("Edit contract")),
     )
 
 
