@@ -171,7 +171,9 @@ class Vendor(models.Model):
             models.Index(fields=["status", "inherent_tier"]),
             models.Index(fields=["name_kana", "name", "id"]),
             models.Index(fields=["inherent_tier", "name_kana", "id"]),
-            models.Index(fields=["current_residual_risk"]),
+            # Covering indexes for the dashboard's counts (residual risk; tier × rating).
+            models.Index(fields=["archived_at", "current_residual_risk"]),
+            models.Index(fields=["archived_at", "inherent_tier", "current_rating"]),
             models.Index(fields=["next_reassessment_on"]),
         ]
 
@@ -283,6 +285,7 @@ class Certification(VendorPart):
     class Meta:
         default_related_name = "certifications"
         ordering = ["kind", "-valid_until"]
+        indexes = [models.Index(fields=["valid_until", "vendor"])]
         verbose_name = _("certification")
         verbose_name_plural = _("certifications")
 
