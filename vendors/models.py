@@ -172,8 +172,9 @@ class Vendor(models.Model):
             models.Index(fields=["name_kana", "name", "id"]),
             models.Index(fields=["inherent_tier", "name_kana", "id"]),
             # Covering indexes for the dashboard's counts (residual risk; tier × rating).
-            models.Index(fields=["archived_at", "current_residual_risk"]),
-            models.Index(fields=["archived_at", "inherent_tier", "current_rating"]),
+            models.Index(
+                fields=["archived_at", "current_residual_risk", "inherent_tier", "current_rating"]
+            ),
             models.Index(fields=["next_reassessment_on"]),
         ]
 

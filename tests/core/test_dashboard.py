@@ -227,10 +227,10 @@ def grow_registry(owner, reviewer, version, count):
         certify(vendor, Certification.Kind.PMARK, n % 200 - 50)
 
 
-# session, user, OTP device, groups, 2 x permissions; vendors by risk, heat map,
+# session, user, OTP device, groups, 2 x permissions; vendors by risk and tier x rating,
 # assessments (one aggregate), reassessment overdue, certifications (expired, expiring), findings; the
 # session save (savepoint, update, release).
-DASHBOARD_QUERIES = 16
+DASHBOARD_QUERIES = 15
 
 
 def test_dashboard_query_count_is_the_same_for_5_and_50_vendors(
