@@ -52,6 +52,23 @@ def chromium_path():
     return CHROMIUM
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    """Private file storage in a temporary directory; the setting_changed signal makes
+    default_storage follow the new STORAGES."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root, "base_url": None},
+        },
+    }
+    return root
+
+
 def make_user(username: str, role: str | None, **extra) -> User:
     user = User.objects.create_user(
         username=username,

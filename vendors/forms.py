@@ -1,9 +1,11 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -143,9 +145,29 @@ class UploadField(forms.FileField):
         return upload
 
 
-class CertificationForm(forms.ModelForm):
+class DatedPartForm(forms.ModelForm):
+    """A form whose ``date_order = (start, end, message)`` must not run backwards."""
+
+    date_order: tuple
+
+    def clean(self):
+        cleaned = super().clean()
+        start_field, end_field, message = self.date_order
+        start, end = cleaned.get(start_field), cleaned.get(end_field)
+        if start and end and end < start:
+            self.add_error(end_field, message)
+        return cleaned
+
+
+def upload_help_text():
+    return format_lazy(
+        _("PDF, PNG or JPEG, at most {size} MB."), size=settings.UPLOAD_MAX_BYTES // 2**20
+    )
+
+
+class CertificationForm(DatedPartForm):
     evidence_file = UploadField(
-        label=_("Evidence file"), required=False, help_text=_("PDF, PNG or JPEG, at most 10 MB.")
+        label=_("Evidence file"), required=False, help_text=upload_help_text()
     )
 
     class Meta:
@@ -164,17 +186,12 @@ class CertificationForm(forms.ModelForm):
             "scope": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
-        if start and end and end < start:
-            self.add_error("valid_until", _("The end of validity is before its start."))
-        return cleaned
+    date_order = ("valid_from", "valid_until", _("The end of validity is before its start."))
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(DatedPartForm):
     contract_file = UploadField(
-        label=_("Contract file"), required=False, help_text=_("PDF, PNG or JPEG, at most 10 MB.")
+        label=_("Contract file"), required=False, help_text=upload_help_text()
     )
 
     class Meta:
@@ -186,12 +203,7 @@ class ContractForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("signed_on"), cleaned.get("expires_on")
-        if start and end and end < start:
-            self.add_error("expires_on", _("The contract expires before it was signed."))
-        return cleaned
+    date_order = ("signed_on", "expires_on", _("The contract expires before it was signed."))
 
 
 def procurement_staff():

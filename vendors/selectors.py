@@ -10,7 +10,7 @@ from questionnaires.models import Assessment
 
 from .access import vendors_visible_to
 from .corporate_number import normalize_corporate_number
-from .models import Certification, Vendor
+from .models import Certification, Contract, Vendor
 
 SORTS = {
     "name": ("name_kana", "name", "id"),
@@ -90,9 +90,7 @@ def vendor_detail(user, pk):
             queryset=Assessment.objects.select_related("version").order_by("-created_at"),
         ),
         Prefetch("certifications", queryset=Certification.objects.select_related("evidence")),
-        Prefetch(
-            "contracts", queryset=Vendor.contracts.rel.related_model.objects.select_related("file")
-        ),
+        Prefetch("contracts", queryset=Contract.objects.select_related("file")),
     )
     return get_vendor_for_user(user, pk, queryset=queryset)
 

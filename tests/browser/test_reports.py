@@ -20,21 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.redis, pytest.mark.django_db(tran
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": root, "base_url": None},
-        },
-    }
-    return root
-
-
-@pytest.fixture
 def worker(redis_url, monkeypatch):
     """A real worker on the real Redis, on a queue of this test's own."""
     queue = f"reports-browser-{uuid.uuid4().hex[:12]}"

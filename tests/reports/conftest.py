@@ -23,21 +23,6 @@ VENDOR_NAME = "株式会社テスト電話代行"
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": root, "base_url": None},
-        },
-    }
-    return root
-
-
-@pytest.fixture
 def version(db):
     return install_default_checklist()
 

@@ -119,23 +119,6 @@ def test_only_managers_record_access_reviews(client, admin_user):
     assert client.post(reverse("accounts:access_review"), {"notes": "x"}).status_code == 403
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    from django.core.files.storage import storages
-
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path, "base_url": None},
-        },
-    }
-    storages._storages = {}
-    yield tmp_path
-    storages._storages = {}
-
-
 def test_retention_deletes_files_of_long_offboarded_vendors_only(media, staff, settings):
     settings.RETENTION_DAYS_AFTER_OFFBOARDING = 30
     old = Vendor.objects.create(

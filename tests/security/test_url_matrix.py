@@ -281,19 +281,6 @@ def world(media, staff, other_staff, manager, admin_user):
     }
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path, "base_url": None},
-        },
-    }
-    return tmp_path
-
-
 def _client(world, role):
     client = Client()
     if role != "anon":

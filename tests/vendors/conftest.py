@@ -10,23 +10,6 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    """Private storage in a temporary MEDIA_ROOT (the setting_changed signal resets
-    django.core.files.storage.default_storage)."""
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = root
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": root, "base_url": None},
-        },
-    }
-    return root
-
-
-@pytest.fixture
 def assigned_staff(db):
     """Procurement staff assigned to (but not owning) charlie's vendor."""
     return make_user("frank", roles.PROCUREMENT, last_name="担当", first_name="フランク")
