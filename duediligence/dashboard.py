@@ -1,22 +1,74 @@
 """The figures of the home page, each counted over what the user may see, in a
-fixed number of grouped queries whatever the size of the registry."""
+fixed number of grouped queries whatever the size of the registry.
 
+Counting grows with the registry, so the figures are cached per visibility scope
+(one entry for every role that sees all vendors, one per procurement user) and per
+day. Any write to a vendor, its assignments, certificates, assessments or findings
+replaces the cache generation, so no figure is ever older than the last committed
+change: the generation is replaced when the change is made and again when it commits,
+so a figure counted by another request before the commit is never served after it.
+Bulk writes that send no signals (``bulk_create``, ``update``) call
+``invalidate_dashboard`` themselves. ``DASHBOARD_CACHE_SECONDS = 0`` turns the cache off.
+"""
+
+import uuid
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from questionnaires.access import assessments_visible_to, findings_visible_to
 from questionnaires.models import Assessment, Finding
-from vendors.access import vendors_visible_to
+from vendors.access import sees_all_vendors, vendors_visible_to
 from vendors.models import Certification, Vendor
 
 RISK_LEVELS = ("critical", "high", "medium", "low", "")
 RATINGS = ("A", "B", "C", "D", "E", "")
 
 
+GENERATION_KEY = "dashboard:generation"
+
+
+def _new_generation() -> None:
+    # A fresh random token, not a counter: two writers can never set the same value,
+    # so no change can be lost between a read and a write of the generation.
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def invalidate_dashboard() -> None:
+    """Every cached dashboard is stale: now, and again once the transaction commits."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _generation() -> str:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
 def dashboard_figures(user):
+    """The figures for this user, from the cache when nothing has changed since."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
     today = timezone.localdate()
+    if not seconds:
+        return count_dashboard_figures(user, today)
+    # Visibility is all-or-own (vendors.access): one scope for everyone who sees all.
+    scope = "all" if sees_all_vendors(user) else f"user:{user.pk}"
+    key = f"dashboard:figures:{_generation()}:{today.isoformat()}:{scope}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = count_dashboard_figures(user, today)
+        cache.set(key, figures, timeout=seconds)
+    return figures
+
+
+def count_dashboard_figures(user, today):
     vendors = vendors_visible_to(user).filter(archived_at__isnull=True)
 
     # One pass over the vendors gives both the risk counts and the heat map.
@@ -43,24 +95,16 @@ def dashboard_figures(user):
     )
     assessments["reassessment_overdue"] = vendors.filter(next_reassessment_on__lt=today).count()
 
-    # Two range counts, each served by the (valid_until, vendor) index.
+    # One range scan of the (valid_until, vendor) index up to 90 days ahead answers both.
     # Archived vendors are few: leaving them out this way needs no scan of all vendors.
     archived = Vendor.objects.filter(archived_at__isnull=False).values("pk")
     certs_of_visible = Certification.objects.exclude(vendor__in=archived)
-    if not user.has_perm("accounts.view_all_vendors"):
+    if not sees_all_vendors(user):
         certs_of_visible = certs_of_visible.filter(vendor__in=vendors.values("pk"))
-    certs = {
-        "expired": certs_of_visible.filter(valid_until__lt=today)
-        .values("vendor_id")
-        .distinct()
-        .count(),
-        "expiring": certs_of_visible.filter(
-            valid_until__gte=today, valid_until__lte=today + timedelta(days=90)
-        )
-        .values("vendor_id")
-        .distinct()
-        .count(),
-    }
+    certs = certs_of_visible.filter(valid_until__lte=today + timedelta(days=90)).aggregate(
+        expired=Count("vendor_id", distinct=True, filter=Q(valid_until__lt=today)),
+        expiring=Count("vendor_id", distinct=True, filter=Q(valid_until__gte=today)),
+    )
     unresolved = [Finding.Status.OPEN, Finding.Status.PLANNED]
     findings = (
         findings_visible_to(user)
@@ -79,3 +123,21 @@ def dashboard_figures(user):
         "certs": certs,
         "findings": findings,
     }
+
+
+def _on_change(sender, **kwargs) -> None:
+    invalidate_dashboard()
+
+
+def connect_invalidation() -> None:
+    """Called once from the questionnaires app's ready(): the models the figures count."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for model in (Vendor, Certification, Assessment, Finding):
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"dashboard-save-{model.__name__}")
+        post_delete.connect(
+            _on_change, sender=model, dispatch_uid=f"dashboard-delete-{model.__name__}"
+        )
+    m2m_changed.connect(
+        _on_change, sender=Vendor.assigned_staff.through, dispatch_uid="dashboard-assignments"
+    )

@@ -238,6 +238,27 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# A cache every process shares (web and Celery workers), so that a write anywhere
+# invalidates the dashboard everywhere: Redis when REDIS_URL is set, else files in var/.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "dd",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+# How long the dashboard's figures may be served from the cache (writes invalidate
+# them at once; this only bounds a missed invalidation). 0 counts on every request.
+DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
 CELERY_TIMEZONE = TIME_ZONE
 
 # PDF reports: a render past the soft limit is failed cleanly, past the hard limit the
@@ -251,7 +272,6 @@ CELERY_BEAT_SCHEDULE = {
     "retention-purge": {"task": "vendors.purge_offboarded", "schedule": 24 * 3600.0},
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -35,6 +35,15 @@ def _reachable(url: str, default_port: int) -> bool:
         return False
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts from an empty cache: a rolled-back test leaves no figures behind."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def redis_url():
     url = os.environ.get("REDIS_URL", "")

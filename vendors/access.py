@@ -14,6 +14,14 @@ from duediligence.errors import ObjectNotVisible
 from .models import Vendor
 
 
+def sees_all_vendors(user) -> bool:
+    return (
+        user.is_authenticated
+        and user.role is not None
+        and user.has_perm("accounts.view_all_vendors")
+    )
+
+
 def vendors_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Vendor.objects.all() if queryset is None else queryset
     if not user.is_authenticated or user.role is None:

@@ -103,3 +103,26 @@ def test_production_refuses_a_short_or_repetitive_secret_key():
         )
         assert result.returncode != 0
         assert "at least 50 characters" in result.stderr
+
+
+def _cache_backend(extra_env: dict[str, str]) -> str:
+    environment = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    environment.update({"DJANGO_SETTINGS_MODULE": "duediligence.settings", **extra_env})
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_the_cache_is_shared_between_processes():
+    """Web and Celery processes must see one cache, or a write in one would leave the
+    other's dashboard stale: Redis when configured, files in var/ otherwise."""
+    assert _cache_backend({"REDIS_URL": "redis://127.0.0.1:6379/0"}).endswith("RedisCache")
+    assert _cache_backend({}).endswith("FileBasedCache")
