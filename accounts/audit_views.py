@@ -128,7 +128,7 @@ def _csv(kind, rows):
             _("Record type"),
             _("Record"),
             _("Changes"),
-            _("Address"),
+            _("IP address"),
             _("Vendor ID"),
         ]
         body = (
@@ -145,7 +145,7 @@ def _csv(kind, rows):
             for e in rows
         )
     else:
-        header = [_("Time"), _("Event"), _("User name"), _("Address"), _("Path"), _("Detail")]
+        header = [_("Time"), _("Event"), _("User name"), _("IP address"), _("Path"), _("Detail")]
         body = (
             [
                 timezone.localtime(e.timestamp).isoformat(),

@@ -15,9 +15,11 @@ SEARCH_LIMIT = 30
 
 
 def _selected(request):
+    """The vendor ids in the query, in order; anything but a plain id is ignored."""
     ids = []
     for raw in request.GET.getlist("v"):
-        if raw.isdigit() and int(raw) not in ids:
+        # ASCII digits only ("²".isdigit() is true) and short enough for a bigint column.
+        if raw.isascii() and raw.isdigit() and len(raw) <= 18 and int(raw) not in ids:
             ids.append(int(raw))
     return ids
 

@@ -95,9 +95,15 @@ def save_answer(assessment, item, *, value, comment="", base_revision=None, user
 @transaction.atomic
 def apply_action(assessment, action, *, user, comment="", unanswered=()):
     """Move the assessment through the workflow, or raise PermissionDenied/ValidationError."""
+    if not workflow.role_may(action, user.role):
+        raise PermissionDenied
     to = workflow.target(action, assessment.status, user.role)
     if to is None:
-        raise PermissionDenied
+        # The right person at the wrong moment (a stale page, a second click): say why.
+        raise ValidationError(
+            _("“%(action)s” is not possible while the assessment is “%(status)s”.")
+            % {"action": workflow.ACTION_LABELS[action], "status": assessment.get_status_display()}
+        )
     if action == "submit" and unanswered:
         raise ValidationError(_("Answer every required item before submitting."))
     if action == "return" and not comment.strip():

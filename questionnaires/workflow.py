@@ -44,5 +44,11 @@ def target(action: str, status: str, role: str | None) -> str | None:
     return to
 
 
+def role_may(action: str, role: str | None) -> bool:
+    """Whether ``role`` may ever take ``action``, whatever the assessment's status."""
+    rule = ACTIONS.get(action)
+    return rule is not None and role in rule[2]
+
+
 def available_actions(status: str, role: str | None) -> list[str]:
     return [action for action in ACTIONS if target(action, status, role)]

@@ -566,3 +566,33 @@ def test_invalid_value_keeps_the_revision_the_page_showed(client, answered, staf
     form = page[page.index(f'action="{answer_url(answered, "CON-01")}"') :]
     assert re.search(r'name="revision" value="1"', form[:2000])
     assert answered.answers.get(item__code="CON-01").value == "yes"
+
+
+def test_an_action_at_the_wrong_moment_explains_itself(client, assessment, staff, manager):
+    """Submitting a draft, or approving twice from a stale page, is the right person at
+    the wrong moment: a message saying why, not a 403, and nothing changes."""
+    client.force_login(staff)
+    response = client.post(action_url(assessment, "submit"), follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    with translation.override("ja"):
+        label, status = gettext("Submit for review"), gettext("Draft")
+    assert (
+        ja(
+            "“%(action)s” is not possible while the assessment is “%(status)s”.",
+            action=label,
+            status=status,
+        )
+        in page
+    )
+    assessment.refresh_from_db()
+    assert assessment.status == S.DRAFT
+
+    client.force_login(manager)
+    response = client.post(action_url(assessment, "approve"), follow=True)
+    assert response.status_code == 200
+    assessment.refresh_from_db()
+    assert assessment.status == S.DRAFT
+    # A role that may never take the action is still refused outright.
+    client.force_login(staff)
+    assert client.post(action_url(assessment, "approve")).status_code == 403

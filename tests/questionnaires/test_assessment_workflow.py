@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from accounts import roles
 from questionnaires import workflow
@@ -135,3 +136,21 @@ def test_access_follows_the_vendor(assessment, staff, other_staff, manager, admi
     with pytest.raises(PermissionDenied):
         get_assessment_for_user(manager, assessment.pk, write=True)
     assert get_assessment_for_user(staff, assessment.pk, write=True) == assessment
+
+
+@pytest.mark.parametrize("role", [P, M, A, None])
+@pytest.mark.parametrize("action", [*workflow.ACTIONS, "delete"])
+def test_role_may_is_the_union_of_the_matrix_over_statuses(role, action):
+    expected = any((role, status, action) in ALLOWED for status in S.values)
+    assert workflow.role_may(action, role) == expected
+
+
+def test_wrong_moment_is_a_validation_error_and_wrong_role_a_refusal(assessment, staff, manager):
+    with translation.override("en"), pytest.raises(ValidationError, match="while the .* “Draft”"):
+        apply_action(assessment, "submit", user=staff)
+    with pytest.raises(ValidationError):
+        apply_action(assessment, "approve", user=manager)
+    with pytest.raises(PermissionDenied):
+        apply_action(assessment, "begin_review", user=staff)
+    assessment.refresh_from_db()
+    assert assessment.status == S.DRAFT

@@ -109,6 +109,14 @@ def test_a_vendor_the_user_cannot_see_is_ignored(manager_client, candidates, uns
     assert candidates[1].name not in html.split('id="id_q"')[0]  # not offered as selected
 
 
+@pytest.mark.parametrize("junk", ["²", "0" * 6000, "9" * 30, "-3", "1e3"])
+def test_ids_that_are_not_plain_ids_are_ignored(manager_client, candidates, junk):
+    """Found by fuzzing: "²" passes isdigit() and 6,000 digits overflow int()."""
+    response = manager_client.get(url(candidates[0], candidates[1]) + f"&v={junk}")
+    assert response.status_code == 200
+    assert [v.pk for v in response.context["selected"]] == [c.pk for c in candidates[:2]]
+
+
 def test_no_selection_shows_the_picker_and_the_engagement_link(manager_client, candidates):
     response = manager_client.get(reverse("compare:index"))
     assert response.context["error"] is None
