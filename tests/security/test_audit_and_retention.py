@@ -52,6 +52,26 @@ def test_audit_log_filters_by_vendor_user_action_and_date(client, manager, staff
     assert len(future.context["page"]) == 0
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("ja", ("ステータス", "候補", "審査中")), ("en", ("Status", "Candidate", "Under review"))],
+)
+def test_audit_changes_read_as_field_names_and_choice_labels(
+    client, manager, staff, vendor, language, expected
+):
+    client.force_login(staff)
+    client.post(reverse("vendors:status", args=[vendor.pk]), {"status": Vendor.Status.UNDER_REVIEW})
+    client.force_login(manager)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("accounts:audit"), {"vendor": vendor.pk, "action": "1"})
+    html = page.content.decode()
+    label, before, after = expected
+    assert f"<code>{label}</code>: {before} → {after}" in html
+    assert "<code>status</code>" not in html
+    csv = client.get(reverse("accounts:audit"), {"vendor": vendor.pk, "format": "csv"})
+    assert f"{label}: {before} → {after}" in csv.content.decode("utf-8-sig")
+
+
 def test_audit_csv_export_has_bom_and_neutralised_cells(client, manager, staff):
     Vendor.objects.create(name="=cmd|' /C calc'!A0", owner=staff)
     client.force_login(manager)
