@@ -183,8 +183,35 @@ def _text(texts) -> str:
     return (texts or {}).get(language) or (texts or {}).get("ja", "")
 
 
+def _section_field_labels() -> dict:
+    return {
+        "title": _("Title"),
+        "description": _("Description"),
+        "risk_area": _("Risk area"),
+        "weight": _("Weight"),
+    }
+
+
+def _section_rows(diff) -> list[dict]:
+    labels = _section_field_labels()
+    rows = []
+    for before, after, fields in diff.sections:
+        section = after or before
+        rows.append(
+            {
+                "code": section.code,
+                "title": _text(section.title),
+                "kind": "added" if before is None else "removed" if after is None else "changed",
+                "fields": [labels[f] for f in fields],
+                "weight": (before.weight, after.weight) if "weight" in fields else None,
+            }
+        )
+    return rows
+
+
 def _diff_rows(diff) -> dict:
     return {
+        "sections": _section_rows(diff),
         "added": [(item.code, _text(item.question)) for item in diff.added],
         "removed": [(item.code, _text(item.question)) for item in diff.removed],
         "changed": [

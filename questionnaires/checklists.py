@@ -240,17 +240,40 @@ class VersionDiff:
     added: list[ItemDoc] = field(default_factory=list)
     removed: list[ItemDoc] = field(default_factory=list)
     changed: list[tuple[ItemDoc, ItemDoc, list[str]]] = field(default_factory=list)
+    # (before or None, after or None, changed fields): a section's weight moves every score.
+    sections: list[tuple[SectionDoc | None, SectionDoc | None, list[str]]] = field(
+        default_factory=list
+    )
 
     @property
     def is_empty(self) -> bool:
-        return not (self.added or self.removed or self.changed)
+        return not (self.added or self.removed or self.changed or self.sections)
+
+
+SECTION_FIELDS = ("title", "description", "risk_area", "weight")
+
+
+def _diff_sections(old: ChecklistDoc, new: ChecklistDoc) -> list:
+    before = {s.code: s for s in old.sections}
+    after = {s.code: s for s in new.sections}
+    rows = []
+    for code, section in after.items():
+        if code not in before:
+            rows.append((None, section, []))
+            continue
+        fields = [f for f in SECTION_FIELDS if getattr(before[code], f) != getattr(section, f)]
+        if fields:
+            rows.append((before[code], section, fields))
+    rows += [(section, None, []) for code, section in before.items() if code not in after]
+    return rows
 
 
 def diff_versions(old: ChecklistVersion, new: ChecklistVersion) -> VersionDiff:
-    """Items added, removed and changed (with the names of the changed fields)."""
-    old_items = {i.code: (s.code, i) for s in version_to_doc(old).sections for i in s.items}
-    new_items = {i.code: (s.code, i) for s in version_to_doc(new).sections for i in s.items}
-    result = VersionDiff()
+    """Sections and items added, removed and changed (with the names of changed fields)."""
+    old_doc, new_doc = version_to_doc(old), version_to_doc(new)
+    old_items = {i.code: (s.code, i) for s in old_doc.sections for i in s.items}
+    new_items = {i.code: (s.code, i) for s in new_doc.sections for i in s.items}
+    result = VersionDiff(sections=_diff_sections(old_doc, new_doc))
     for code, (section, item) in new_items.items():
         if code not in old_items:
             result.added.append(item)

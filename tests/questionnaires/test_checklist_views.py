@@ -285,6 +285,37 @@ def test_the_diff_page_lists_added_removed_and_changed(admin_client, published, 
     assert published.items.get(code="POL-01").question_en in page
 
 
+def test_the_diff_page_lists_section_changes(admin_client, published, draft):
+    """A section's weight moves every score, so section edits are part of the diff."""
+    old_weight = draft.sections.get(code="POL").weight
+    Section.objects.filter(version=draft, code="POL").update(
+        weight=old_weight + 2, title_en="Policies, renamed"
+    )
+    Section.objects.filter(version=draft, code="PHY").update(code="PHX")
+    url = reverse("questionnaires:checklist_diff") + f"?a={published.pk}&b={draft.pk}"
+    response = admin_client.get(url)
+    rows = {row["code"]: row for row in response.context["rows"]["sections"]}
+    assert rows["POL"]["kind"] == "changed"
+    assert rows["POL"]["fields"] == ["Title", "Weight"]  # admin_client reads English
+    assert rows["POL"]["weight"] == (old_weight, old_weight + 2)
+    assert (rows["PHX"]["kind"], rows["PHY"]["kind"]) == ("added", "removed")
+    # The items of the renamed section moved section: each is listed as changed.
+    moved = [r for r in response.context["rows"]["changed"] if r["code"].startswith("PHY-")]
+    assert moved and all(r["fields"][0] == "section" for r in moved)
+    page = text_of(response)
+    assert 'data-testid="diff-sections"' in page
+    assert 'data-testid="diff-empty"' not in page
+    assert not checklists.diff_versions(published, draft).is_empty
+
+
+def test_a_section_only_change_is_not_an_empty_diff(published, draft):
+    Section.objects.filter(version=draft, code="INC").update(weight=0.5)
+    diff = checklists.diff_versions(published, draft)
+    assert (diff.added, diff.removed, diff.changed) == ([], [], [])
+    assert [(b.code, fields) for b, _a, fields in diff.sections] == [("INC", ["weight"])]
+    assert not diff.is_empty
+
+
 def test_the_diff_of_a_copy_is_empty(admin_client, published, draft):
     url = reverse("questionnaires:checklist_diff") + f"?a={published.pk}&b={draft.pk}"
     assert 'data-testid="diff-empty"' in text_of(admin_client.get(url))
