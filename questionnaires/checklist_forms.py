@@ -355,8 +355,12 @@ class ImportForm(forms.Form):
 
 class CompareForm(forms.Form):
     a = forms.ModelChoiceField(
-        label=_("Older version"), queryset=ChecklistVersion.objects.select_related("checklist")
+        label=_("Older version"),
+        queryset=ChecklistVersion.objects.select_related("checklist"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     b = forms.ModelChoiceField(
-        label=_("Newer version"), queryset=ChecklistVersion.objects.select_related("checklist")
+        label=_("Newer version"),
+        queryset=ChecklistVersion.objects.select_related("checklist"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )

@@ -20,7 +20,10 @@ def _label(field, name: str) -> str:
 
 
 def _shown(field, value):
-    """A choice's label in the reader's language; any other value as recorded."""
+    """A choice's label in the reader's language; any other value as recorded ("—" for
+    an empty value, which auditlog records as the text "None")."""
+    if value == "None":
+        return "—"
     choices = getattr(field, "flatchoices", None) if field is not None else None
     if not choices:
         return value

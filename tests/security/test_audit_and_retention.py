@@ -72,6 +72,16 @@ def test_audit_changes_read_as_field_names_and_choice_labels(
     assert f"{label}: {before} → {after}" in csv.content.decode("utf-8-sig")
 
 
+def test_audit_changes_show_an_empty_value_as_a_dash(client, manager, vendor):
+    vendor.next_reassessment_on = timezone.localdate()
+    vendor.save()
+    client.force_login(manager)
+    page = client.get(reverse("accounts:audit"), {"vendor": vendor.pk, "action": "1"})
+    html = page.content.decode()
+    assert f"— → {timezone.localdate().isoformat()}" in html
+    assert "None" not in html
+
+
 def test_audit_csv_export_has_bom_and_neutralised_cells(client, manager, staff):
     Vendor.objects.create(name="=cmd|' /C calc'!A0", owner=staff)
     client.force_login(manager)
