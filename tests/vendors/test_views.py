@@ -5,7 +5,8 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 
 from vendors import risk
 from vendors.demo import PHONE_ENGAGEMENT
@@ -325,7 +326,9 @@ def test_history_shows_field_changes_with_the_remote_address(client, staff):
     assert update.actor == staff
 
     page = client.get(vendor.get_absolute_url()).content.decode()
-    assert "<code>name</code>: 株式会社はやぶさ物流 → 株式会社はやぶさ急便" in page
+    with translation.override("ja"):  # the field's name as the reader calls it
+        label = capfirst(Vendor._meta.get_field("name").verbose_name)
+    assert f"<code>{label}</code>: 株式会社はやぶさ物流 → 株式会社はやぶさ急便" in page
     assert "198.51.100.23" in page
     assert "203.0.113.7" in page  # creation
     assert "198.51.100.24" in page  # its certification belongs to its history
