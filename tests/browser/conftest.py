@@ -52,3 +52,20 @@ def log_in(page, username: str, password: str = "correct-horse-battery") -> None
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_lingering_server_connections(django_db_setup, django_db_blocker):
+    """The live server answers Chromium on daemon threads; one still parked on a
+    keep-alive connection when the session ends keeps its PostgreSQL connection open,
+    and the test database then cannot be dropped. Close those before it is."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
