@@ -11,6 +11,7 @@ Bulk writes that send no signals (``bulk_create``, ``update``) call
 ``invalidate_dashboard`` themselves. ``DASHBOARD_CACHE_SECONDS = 0`` turns the cache off.
 """
 
+import logging
 import uuid
 from datetime import timedelta
 
@@ -30,12 +31,24 @@ RATINGS = ("A", "B", "C", "D", "E", "")
 
 
 GENERATION_KEY = "dashboard:generation"
+logger = logging.getLogger(__name__)
+
+
+def _cache(operation, *args, **kwargs):
+    """A cache call that cannot take the page or a write down with it: the cache only
+    saves time. When it is unreachable the figures are counted afresh, and a lost
+    invalidation lasts at most DASHBOARD_CACHE_SECONDS."""
+    try:
+        return getattr(cache, operation)(*args, **kwargs)
+    except Exception:  # redis.ConnectionError, TimeoutError, OSError of the file cache...
+        logger.warning("dashboard cache unavailable (%s)", operation, exc_info=True)
+        return None
 
 
 def _new_generation() -> None:
     # A fresh random token, not a counter: two writers can never set the same value,
     # so no change can be lost between a read and a write of the generation.
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    _cache("set", GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def invalidate_dashboard() -> None:
@@ -44,11 +57,11 @@ def invalidate_dashboard() -> None:
     transaction.on_commit(_new_generation)
 
 
-def _generation() -> str:
-    generation = cache.get(GENERATION_KEY)
+def _generation() -> str | None:
+    generation = _cache("get", GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY)
+        _cache("add", GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = _cache("get", GENERATION_KEY)
     return generation
 
 
@@ -56,15 +69,16 @@ def dashboard_figures(user):
     """The figures for this user, from the cache when nothing has changed since."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     today = timezone.localdate()
-    if not seconds:
+    generation = _generation() if seconds else None
+    if generation is None:  # cache turned off or unreachable
         return count_dashboard_figures(user, today)
     # Visibility is all-or-own (vendors.access): one scope for everyone who sees all.
     scope = "all" if sees_all_vendors(user) else f"user:{user.pk}"
-    key = f"dashboard:figures:{_generation()}:{today.isoformat()}:{scope}"
-    figures = cache.get(key)
+    key = f"dashboard:figures:{generation}:{today.isoformat()}:{scope}"
+    figures = _cache("get", key)
     if figures is None:
         figures = count_dashboard_figures(user, today)
-        cache.set(key, figures, timeout=seconds)
+        _cache("set", key, figures, timeout=seconds)
     return figures
 
 

@@ -183,3 +183,17 @@ def test_figures_round_trip_through_redis(redis_url, settings, client, staff):
         keys.append(f"dashboard:figures:{generation}:{day}:user:{staff.pk}")
     finally:
         redis_cache.delete_many(keys)
+
+
+def test_an_unreachable_cache_costs_speed_not_the_page_or_a_write(settings, client, staff):
+    """Nothing listens on port 1: every cache call fails, as when Redis is down."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    make_vendor(staff, "株式会社ダウン")  # the invalidation fails; the save does not
+    assert figures(client, staff)["vendor_total"] == 1
+    make_vendor(staff, "株式会社ダウン二")
+    assert figures(client, staff)["vendor_total"] == 2
