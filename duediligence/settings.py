@@ -238,6 +238,18 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+
+# PDF reports: a render past the soft limit is failed cleanly, past the hard limit the
+# worker process is killed; the beat task below re-queues or fails what was left behind.
+REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 120, minimum=1)
+REPORT_HARD_TIME_LIMIT = env_int("REPORT_HARD_TIME_LIMIT", 150, minimum=2)
+if REPORT_HARD_TIME_LIMIT <= REPORT_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured("REPORT_HARD_TIME_LIMIT must be longer than REPORT_SOFT_TIME_LIMIT.")
+CELERY_BEAT_SCHEDULE = {
+    "reports-sweep": {"task": "reports.sweep_reports", "schedule": 60.0},
+    "retention-purge": {"task": "vendors.purge_offboarded", "schedule": 24 * 3600.0},
+}
 
 # A cache every process shares (web and Celery workers), so that a write anywhere
 # invalidates the dashboard everywhere: Redis when REDIS_URL is set, else files in var/.
@@ -259,19 +271,6 @@ else:
 # How long the dashboard's figures may be served from the cache (writes invalidate
 # them at once; this only bounds a missed invalidation). 0 counts on every request.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
-CELERY_TIMEZONE = TIME_ZONE
-
-# PDF reports: a render past the soft limit is failed cleanly, past the hard limit the
-# worker process is killed; the beat task below re-queues or fails what was left behind.
-REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 120, minimum=1)
-REPORT_HARD_TIME_LIMIT = env_int("REPORT_HARD_TIME_LIMIT", 150, minimum=2)
-if REPORT_HARD_TIME_LIMIT <= REPORT_SOFT_TIME_LIMIT:
-    raise ImproperlyConfigured("REPORT_HARD_TIME_LIMIT must be longer than REPORT_SOFT_TIME_LIMIT.")
-CELERY_BEAT_SCHEDULE = {
-    "reports-sweep": {"task": "reports.sweep_reports", "schedule": 60.0},
-    "retention-purge": {"task": "vendors.purge_offboarded", "schedule": 24 * 3600.0},
-}
-
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -5,7 +5,7 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -183,17 +183,15 @@ def _text(texts) -> str:
     return (texts or {}).get(language) or (texts or {}).get("ja", "")
 
 
-def _section_field_labels() -> dict:
-    return {
-        "title": _("Title"),
-        "description": _("Description"),
-        "risk_area": _("Risk area"),
-        "weight": _("Weight"),
-    }
+SECTION_FIELD_LABELS = {
+    "title": gettext_lazy("Title"),
+    "description": gettext_lazy("Description"),
+    "risk_area": gettext_lazy("Risk area"),
+    "weight": gettext_lazy("Weight"),
+}
 
 
 def _section_rows(diff) -> list[dict]:
-    labels = _section_field_labels()
     rows = []
     for before, after, fields in diff.sections:
         section = after or before
@@ -202,7 +200,7 @@ def _section_rows(diff) -> list[dict]:
                 "code": section.code,
                 "title": _text(section.title),
                 "kind": "added" if before is None else "removed" if after is None else "changed",
-                "fields": [labels[f] for f in fields],
+                "fields": [str(SECTION_FIELD_LABELS[f]) for f in fields],
                 "weight": (before.weight, after.weight) if "weight" in fields else None,
             }
         )

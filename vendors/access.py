@@ -15,6 +15,7 @@ from .models import Vendor
 
 
 def sees_all_vendors(user) -> bool:
+    """Managers and admins; what depends on visibility may skip the per-user filter."""
     return (
         user.is_authenticated
         and user.role is not None
@@ -24,10 +25,10 @@ def sees_all_vendors(user) -> bool:
 
 def vendors_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Vendor.objects.all() if queryset is None else queryset
+    if sees_all_vendors(user):
+        return queryset
     if not user.is_authenticated or user.role is None:
         return queryset.none()
-    if user.has_perm("accounts.view_all_vendors"):
-        return queryset
     assigned = Vendor.assigned_staff.through.objects.filter(
         vendor_id=OuterRef("pk"), user_id=user.pk
     )
