@@ -97,6 +97,11 @@ def apply_action(assessment, action, *, user, comment="", unanswered=()):
     """Move the assessment through the workflow, or raise PermissionDenied/ValidationError."""
     if not workflow.role_may(action, user.role):
         raise PermissionDenied
+    # A double click or two reviewers at once: the second waits for the first's row lock
+    # (BEGIN IMMEDIATE on SQLite) and then sees the status it left, so nothing is
+    # submitted or approved twice.
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("pk").first()
+    assessment.refresh_from_db()
     to = workflow.target(action, assessment.status, user.role)
     if to is None:
         # The right person at the wrong moment (a stale page, a second click): say why.

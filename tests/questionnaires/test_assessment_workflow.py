@@ -1,6 +1,7 @@
 """Assessment workflow, answers with conflict detection, carry-over and access."""
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import translation
@@ -154,3 +155,49 @@ def test_wrong_moment_is_a_validation_error_and_wrong_role_a_refusal(assessment,
         apply_action(assessment, "begin_review", user=staff)
     assessment.refresh_from_db()
     assert assessment.status == S.DRAFT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_approvals_at_once_approve_once(staff, manager):
+    """The second request waits for the first and is told why it cannot approve; the
+    snapshot and its audit entry are written once. Real threads, real row lock."""
+    import threading
+
+    from django.db import connection, transaction
+    from django.utils import translation as tr
+
+    from tests.conftest import need
+    from tests.questionnaires.builders import fill, make_vendor, submit
+
+    if connection.vendor != "postgresql":
+        # The in-memory SQLite test database has no waiting locks ("table is locked").
+        need("row locks across connections are tested on PostgreSQL (DATABASE_URL)")
+    install_default_checklist()
+    vendor = make_vendor(staff, "株式会社ダブルクリック")
+    assessment = start_assessment(vendor, user=staff, reviewer=manager)
+    fill(assessment, staff)
+    submit(assessment, staff)
+    apply_action(assessment, "begin_review", user=manager)
+    stale = Assessment.objects.get(pk=assessment.pk)  # the second tab, loaded before
+    outcome = {}
+
+    def second_tab():
+        try:
+            with tr.override("en"):
+                apply_action(stale, "approve", user=manager)
+            outcome["second"] = "approved"
+        except ValidationError as error:
+            outcome["second"] = " ".join(error.messages)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        apply_action(assessment, "approve", user=manager)  # holds the row lock
+        other = threading.Thread(target=second_tab)
+        other.start()
+        other.join(timeout=1)
+        assert other.is_alive()  # waiting for the lock, not approving on a stale status
+    other.join(timeout=30)
+    assert "while the assessment is “Approved”" in outcome["second"]
+    updates = LogEntry.objects.get_for_object(assessment).filter(action=LogEntry.Action.UPDATE)
+    assert sum("approved_at" in e.changes_dict for e in updates) == 1
