@@ -1,5 +1,6 @@
-"""GET /healthz: is the database answering, is the broker reachable."""
+"""GET /healthz: is the database answering, are the broker and the cache reachable."""
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -27,10 +28,21 @@ def broker_state(timeout: float = 2.0) -> str:
     return "ok"
 
 
+def cache_state() -> str:
+    """The cache only saves time (the dashboard counts afresh without it): degraded."""
+    try:
+        cache.set("healthz", "ok", timeout=10)
+        if cache.get("healthz") != "ok":
+            return "error: read back nothing"
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+    return "ok"
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    checks = {"database": database_state(), "broker": broker_state()}
+    checks = {"database": database_state(), "broker": broker_state(), "cache": cache_state()}
     status = 200 if checks["database"] == "ok" else 503
     healthy = all(v == "ok" for v in checks.values())
     return JsonResponse({"status": "ok" if healthy else "degraded", **checks}, status=status)
