@@ -18,9 +18,9 @@ from duediligence.csvexport import csv_response
 from vendors.models import Vendor
 
 from .access import permission_required
+from .audit_display import change_rows, with_related_names
 from .events import record
 from .models import AccessEvent, AccessReview, User
-from .templatetags.audit import change_rows
 
 PAGE_SIZE = 50
 CSV_LIMIT = 50_000
@@ -103,6 +103,8 @@ def audit_log(request, kind="changes"):
     if request.GET.get("format") == "csv":
         return _csv(kind, rows[:CSV_LIMIT])
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if kind == "changes":
+        page.object_list = with_related_names(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -142,7 +144,7 @@ def _csv(kind, rows):
                 e.remote_addr or "",
                 (e.additional_data or {}).get("vendor_id", ""),
             ]
-            for e in rows
+            for e in with_related_names(rows)
         )
     else:
         header = [_("Time"), _("Event"), _("User name"), _("IP address"), _("Path"), _("Detail")]

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from vendors.risk import RESIDUAL_RISK_CHOICES
+
 from .checklist_schema import ANSWER_TYPES, RISK_AREAS
 
 
@@ -272,7 +274,9 @@ class Assessment(models.Model):
     # Snapshot taken at approval, so later changes to bands or matrix rewrite no history.
     score = models.FloatField(_("score"), null=True, blank=True)
     rating = models.CharField(_("rating"), max_length=1, blank=True)
-    residual_risk = models.CharField(_("residual risk"), max_length=10, blank=True)
+    residual_risk = models.CharField(
+        _("residual risk"), max_length=10, blank=True, choices=RESIDUAL_RISK_CHOICES
+    )
     next_reassessment_on = models.DateField(_("next reassessment"), null=True, blank=True)
     snapshot = models.JSONField(_("score snapshot"), null=True, blank=True, editable=False)
 

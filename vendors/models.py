@@ -138,7 +138,11 @@ class Vendor(models.Model):
     current_score = models.FloatField(_("score"), null=True, blank=True, editable=False)
     current_rating = models.CharField(_("rating"), max_length=1, blank=True, editable=False)
     current_residual_risk = models.CharField(
-        _("residual risk"), max_length=10, blank=True, editable=False
+        _("residual risk"),
+        max_length=10,
+        blank=True,
+        editable=False,
+        choices=risk.RESIDUAL_RISK_CHOICES,
     )
     last_assessed_on = models.DateField(_("last assessed"), null=True, blank=True, editable=False)
     next_reassessment_on = models.DateField(

@@ -18,6 +18,15 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+# Residual risk (inherent tier × rating, questionnaires.scoring): stored on vendors and
+# assessments; the labels read in the audit log and the reports.
+RESIDUAL_RISK_CHOICES = [
+    ("critical", _("Critical")),
+    ("high", _("High")),
+    ("medium", _("Medium")),
+    ("low", _("Low")),
+]
+
 VOLUME_NONE = "none"
 VOLUME_UNDER_1K = "lt_1k"
 VOLUME_1K_10K = "1k_10k"

@@ -11,6 +11,8 @@ from auditlog.models import LogEntry
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -80,6 +82,45 @@ def test_audit_changes_show_an_empty_value_as_a_dash(client, manager, vendor):
     html = page.content.decode()
     assert f"— → {timezone.localdate().isoformat()}" in html
     assert "None" not in html
+
+
+def test_audit_changes_name_related_records_and_show_local_times(
+    client, manager, staff, other_staff, vendor
+):
+    vendor.owner = other_staff
+    vendor.save()
+    archived = timezone.now()
+    vendor.archived_at = archived
+    vendor.current_residual_risk = "critical"
+    vendor.save()
+    client.force_login(manager)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("accounts:audit"), {"vendor": vendor.pk, "action": "1"})
+    page = html.content.decode()
+    assert f"<code>Owner</code>: {staff} → {other_staff}" in page
+    local = timezone.localtime(archived).strftime("%Y-%m-%d %H:%M")
+    assert f"<code>Archived at</code>: — → {local}" in page
+    assert "<code>Residual risk</code>: — → Critical" in page
+
+
+def test_audit_page_names_related_records_in_a_fixed_number_of_queries(
+    client, manager, staff, other_staff, django_assert_max_num_queries
+):
+    def reassign(count):
+        for n in range(count):
+            v = Vendor.objects.create(name=f"株式会社担当替え{n}", owner=staff)
+            v.owner = other_staff
+            v.save()
+
+    client.force_login(manager)
+    url = reverse("accounts:audit")
+    reassign(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"action": "1"})
+    reassign(20)
+    with django_assert_max_num_queries(len(few)):
+        many = client.get(url, {"action": "1"})
+    assert many.content.decode().count(f"→ {other_staff}") == 22
 
 
 def test_audit_csv_export_has_bom_and_neutralised_cells(client, manager, staff):
