@@ -102,12 +102,15 @@ class AccessReview(models.Model):
     """A manager's record that the periodic review of who can see which vendor was done."""
 
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewer"),
     )
     completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
     notes = models.TextField(_("notes"), blank=True)
-    vendor_count = models.PositiveIntegerField(default=0)
-    idle_user_count = models.PositiveIntegerField(default=0)
+    vendor_count = models.PositiveIntegerField(default=0, verbose_name=_("vendors reviewed"))
+    idle_user_count = models.PositiveIntegerField(default=0, verbose_name=_("idle accounts"))
 
     class Meta:
         verbose_name = _("access review")

@@ -43,7 +43,9 @@ class ChecklistVersion(models.Model):
         PUBLISHED = "published", _("Published")
         RETIRED = "retired", _("Retired")
 
-    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="versions")
+    checklist = models.ForeignKey(
+        Checklist, on_delete=models.CASCADE, related_name="versions", verbose_name=_("checklist")
+    )
     number = models.PositiveIntegerField(_("version"))
     label = models.CharField(_("label"), max_length=50, blank=True)
     status = models.CharField(
@@ -52,15 +54,30 @@ class ChecklistVersion(models.Model):
     description_ja = models.TextField(_("description (Japanese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     created_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created from"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
     )
 
     class Meta:
@@ -128,7 +145,12 @@ class EditableInDraft(models.Model):
 
 
 class Section(EditableInDraft):
-    version = models.ForeignKey(ChecklistVersion, on_delete=models.CASCADE, related_name="sections")
+    version = models.ForeignKey(
+        ChecklistVersion,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("version"),
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     code = models.CharField(_("code"), max_length=10)
     risk_area = models.CharField(
@@ -161,8 +183,12 @@ class Section(EditableInDraft):
 
 
 class Item(EditableInDraft):
-    version = models.ForeignKey(ChecklistVersion, on_delete=models.CASCADE, related_name="items")
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
+    version = models.ForeignKey(
+        ChecklistVersion, on_delete=models.CASCADE, related_name="items", verbose_name=_("version")
+    )
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="items", verbose_name=_("section")
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     code = models.CharField(_("code"), max_length=13)
     answer_type = models.CharField(
@@ -238,16 +264,25 @@ class Assessment(models.Model):
         APPROVED = "approved", _("Approved")
 
     vendor = models.ForeignKey(
-        "vendors.Vendor", on_delete=models.PROTECT, related_name="assessments"
+        "vendors.Vendor",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("vendor"),
     )
     version = models.ForeignKey(
-        ChecklistVersion, on_delete=models.PROTECT, related_name="assessments"
+        ChecklistVersion,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("checklist version"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     assessors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="assessments_to_answer"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assessments_to_answer",
+        verbose_name=_("assessors"),
     )
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -259,17 +294,31 @@ class Assessment(models.Model):
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     carried_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("carried over from"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("approved at"))
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
     # Snapshot taken at approval, so later changes to bands or matrix rewrite no history.
     score = models.FloatField(_("score"), null=True, blank=True)
@@ -301,19 +350,29 @@ class Assessment(models.Model):
 
 
 class Answer(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="answers", verbose_name=_("assessment")
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+    )
     # yes_no: "yes"/"partial"/"no"/"na"; choices: value or [values]; number; ISO date; text.
     value = models.JSONField(_("answer"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     carried_over = models.BooleanField(_("carried over"), default=False)
     # Bumped on every save; a save based on an older revision is a conflict.
-    revision = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=0, verbose_name=_("revision"))
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
-    evidence = models.ManyToManyField("vendors.StoredFile", blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    evidence = models.ManyToManyField(
+        "vendors.StoredFile", blank=True, related_name="+", verbose_name=_("evidence")
+    )
 
     class Meta:
         verbose_name = _("answer")
@@ -331,14 +390,21 @@ class Answer(models.Model):
 
 class ReviewNote(models.Model):
     assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="review_notes"
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="review_notes",
+        verbose_name=_("assessment"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
     )
-    action = models.CharField(max_length=20)
+    action = models.CharField(max_length=20, verbose_name=_("action"))
     text = models.TextField(_("comment"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["created_at"]
@@ -383,7 +449,7 @@ class ScoringPolicy(models.Model):
     )
     residual_matrix = models.JSONField(_("residual-risk matrix"), default=_default_matrix)
     reassessment_months = models.JSONField(_("reassessment months"), default=_default_months)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("scoring policy")
@@ -436,13 +502,24 @@ class Finding(models.Model):
 
     SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
-    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.CASCADE, related_name="findings")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="findings", verbose_name=_("assessment")
+    )
+    vendor = models.ForeignKey(
+        "vendors.Vendor",
+        on_delete=models.CASCADE,
+        related_name="findings",
+        verbose_name=_("vendor"),
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+    )
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
-    severity_rank = models.PositiveSmallIntegerField(default=3, editable=False)
+    severity_rank = models.PositiveSmallIntegerField(
+        default=3, editable=False, verbose_name=_("severity rank")
+    )
     value = models.FloatField(_("score of the answer"))
-    unanswered = models.BooleanField(default=False)
+    unanswered = models.BooleanField(default=False, verbose_name=_("unanswered"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -457,8 +534,8 @@ class Finding(models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     remediation_plan = models.TextField(_("vendor's remediation plan"), blank=True)
     closing_note = models.TextField(_("note on closing or accepting"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("finding")

@@ -1,5 +1,6 @@
 """Assessments: starting (with carry-over), answering (with conflict detection), workflow."""
 
+import contextlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -88,7 +89,10 @@ def save_answer(assessment, item, *, value, comment="", base_revision=None, user
         answer.save()
         answer.refresh_from_db(fields=["revision"])
     if assessment.status == Assessment.Status.DRAFT:
-        apply_action(assessment, "start", user=user)
+        # The first answer starts the assessment, unless another first answer (another
+        # tab, another person) already did: apply_action then refreshes the status.
+        with contextlib.suppress(ValidationError):
+            apply_action(assessment, "start", user=user)
     return answer
 
 

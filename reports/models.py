@@ -55,7 +55,9 @@ class Report(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     # Until when the worker that claimed the report holds it: its hard time limit, after
     # which it has certainly been killed. Past it, another worker may take the report over.
-    lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lease_expires_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("lease expires at")
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

@@ -201,3 +201,14 @@ def test_two_approvals_at_once_approve_once(staff, manager):
     assert "while the assessment is “Approved”" in outcome["second"]
     updates = LogEntry.objects.get_for_object(assessment).filter(action=LogEntry.Action.UPDATE)
     assert sum("approved_at" in e.changes_dict for e in updates) == 1
+
+
+def test_a_first_answer_on_a_stale_draft_does_not_fail(assessment, version, staff, other_staff):
+    """Two people give their first answers from pages loaded while it was a draft."""
+    stale = Assessment.objects.get(pk=assessment.pk)
+    save_answer(assessment, version.items.get(code="CON-01"), value="yes", user=staff)
+    answer = save_answer(stale, version.items.get(code="CON-02"), value="no", user=other_staff)
+    assert answer.value == "no"
+    assert stale.status == S.IN_PROGRESS
+    assessment.refresh_from_db()
+    assert assessment.status == S.IN_PROGRESS

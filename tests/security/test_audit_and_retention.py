@@ -302,3 +302,19 @@ def test_security_headers_on_every_page(client, staff):
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert "<script>" not in response.content.decode()  # no inline script anywhere
+
+
+def test_every_audited_field_has_a_japanese_label():
+    """The audit log shows field labels, so none may fall back to the code's name."""
+    from auditlog.registry import auditlog
+    from django.utils import translation
+
+    untranslated = []
+    with translation.override("ja"):
+        for model in auditlog.get_models():
+            for field in model._meta.concrete_fields + model._meta.many_to_many:
+                if field.primary_key:
+                    continue
+                if str(field.verbose_name) == field.name.replace("_", " "):
+                    untranslated.append(f"{model._meta.label}.{field.name}")
+    assert untranslated == []
