@@ -3,11 +3,10 @@ names of related records, in the reader's language."""
 
 from datetime import UTC, datetime
 
+from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone
 from django.utils.text import capfirst
-
-UPDATE = 1  # auditlog's LogEntry.Action.UPDATE
 
 # How auditlog records an empty value: None as text, JSON null, or nothing at all.
 EMPTY = ("None", "null", "")
@@ -65,7 +64,7 @@ def with_related_names(entries):
     entries = list(entries)
     wanted = {}
     for entry in entries:
-        if entry.action != UPDATE:  # only updates list their changes
+        if entry.action != LogEntry.Action.UPDATE:  # only updates list their changes
             continue
         for name, change in (entry.changes_dict or {}).items():
             field = _field(entry, name)

@@ -171,7 +171,9 @@ def main() -> int:
         finally:
             from django.core.cache import cache
 
-            cache.delete("dashboard:generation")
+            from duediligence.dashboard import GENERATION_KEY
+
+            cache.delete(GENERATION_KEY)
             if bench_url:
                 _drop_database(bench_url)
     return 0

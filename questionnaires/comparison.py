@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from vendors.models import Certification
+from vendors.risk import RESIDUAL_RISK_CHOICES
 
 from .answers import display_answer
 from .evaluation import Evaluation
@@ -238,5 +239,4 @@ def _fmt(value):
 
 
 def _level(level):
-    labels = {"critical": _("Critical"), "high": _("High"), "medium": _("Medium"), "low": _("Low")}
-    return str(labels.get(level, "—"))
+    return str(dict(RESIDUAL_RISK_CHOICES).get(level, "—"))

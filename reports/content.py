@@ -17,6 +17,7 @@ from questionnaires import scoring
 from questionnaires.answers import display_answer
 from questionnaires.evaluation import evaluate, item_spec
 from questionnaires.models import Answer, Assessment, Finding, ScoringPolicy
+from vendors.risk import RESIDUAL_RISK_CHOICES
 
 from . import rendering
 
@@ -31,12 +32,8 @@ CONTRACT_CLAUSES = (
     (gettext_lazy("Scope and basis of damages"), ("CON-04",)),
     (gettext_lazy("Retention period and deletion method"), ("CON-05", "CON-06")),
 )
-RISK_LABELS = {
-    "low": gettext_lazy("Low"),
-    "medium": gettext_lazy("Medium"),
-    "high": gettext_lazy("High"),
-    "critical": gettext_lazy("Critical"),
-}
+# Residual risk and finding severity share the four levels and their labels.
+RISK_LABELS = dict(RESIDUAL_RISK_CHOICES)
 KNOCKOUT_LABELS = {
     scoring.KNOCKOUT_FAILED: gettext_lazy("not met"),
     scoring.KNOCKOUT_PARTIAL: gettext_lazy("only partly met"),

@@ -12,6 +12,7 @@ from accounts import roles
 
 from .corporate_number import normalize_corporate_number
 from .models import Certification, Contact, Contract, Tag, Vendor
+from .risk import RESIDUAL_RISK_CHOICES
 from .uploads import validate_upload
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -272,10 +273,7 @@ class VendorFilterForm(forms.Form):
         required=False,
         choices=[
             ("", _("Any residual risk")),
-            ("critical", _("Critical")),
-            ("high", _("High")),
-            ("medium", _("Medium")),
-            ("low", _("Low")),
+            *RESIDUAL_RISK_CHOICES,
             ("none", _("Not assessed")),
         ],
     )
