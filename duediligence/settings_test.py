@@ -8,13 +8,14 @@ os.environ.setdefault("DJANGO_ENV", "test")
 
 # Under pytest-xdist each worker gets its own Redis database (and pytest-django its
 # own test database), so one worker's Celery tasks never reach another's worker.
+# The workers count up from the URL's own database number, so two checkouts whose
+# REDIS_URLs name /0 and /4 can run their suites side by side.
 _xdist = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _xdist.startswith("gw") and os.environ.get("REDIS_URL"):
-    _db = int(_xdist[2:]) + 1
     _url = os.environ["REDIS_URL"]
-    os.environ["REDIS_URL"] = (
-        re.sub(r"/\d+$", f"/{_db}", _url) if re.search(r"/\d+$", _url) else f"{_url}/{_db}"
-    )
+    _base = re.search(r"/(\d+)$", _url)
+    _db = (int(_base.group(1)) if _base else 0) + int(_xdist[2:]) + 1
+    os.environ["REDIS_URL"] = re.sub(r"/\d+$", f"/{_db}", _url) if _base else f"{_url}/{_db}"
 
 from .settings import *  # noqa: E402,F403
 
