@@ -11,13 +11,13 @@ def navigation(request):
         ("dashboard", _("Dashboard"), reverse("dashboard")),
         ("vendors", _("Vendors"), reverse("vendors:index")),
         ("assessments", _("Assessments"), reverse("assessments:index")),
-        ("findings", _("Findings"), reverse("findings:index")),
+        ("findings", _("Findings"), reverse("assessments:findings")),
         ("reports", _("Reports"), reverse("reports:index")),
     ]
     if user.has_perm("accounts.compare_vendors"):
-        items.insert(4, ("compare", _("Compare"), reverse("compare:index")))
+        items.insert(4, ("compare", _("Compare"), reverse("assessments:compare")))
     if user.has_perm("accounts.view_audit_log"):
-        items.append(("audit", _("Audit log"), reverse("accounts:audit")))
+        items.append(("audit", _("Audit log"), reverse("audit:changes")))
     if user.has_perm("accounts.manage_checklist"):
         items.append(("checklist", _("Checklist"), reverse("questionnaires:checklist")))
     if user.has_perm("accounts.manage_users"):

@@ -56,8 +56,8 @@ ROLE_PERMISSIONS = {
 # (accounts.services.ensure_roles): admins keep the scoring policy and user accounts.
 ROLE_MODEL_PERMISSIONS = {
     ADMIN: (
-        "questionnaires.view_scoringpolicy",
-        "questionnaires.change_scoringpolicy",
+        "assessments.view_scoringpolicy",
+        "assessments.change_scoringpolicy",
         "accounts.view_accessevent",
         "accounts.view_accessreview",
         "auditlog.view_logentry",

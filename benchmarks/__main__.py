@@ -89,7 +89,7 @@ def add_vendors(users, total: int) -> None:
             )
         )
     Certification.objects.bulk_create(certs, batch_size=2000)
-    from duediligence.dashboard import invalidate_dashboard
+    from dashboard.figures import invalidate_dashboard
 
     invalidate_dashboard()  # bulk_create sends no signals
     # What autovacuum (PostgreSQL) or a routine ANALYZE (SQLite) does after a bulk load;
@@ -171,7 +171,7 @@ def main() -> int:
         finally:
             from django.core.cache import cache
 
-            from duediligence.dashboard import GENERATION_KEY
+            from dashboard.figures import GENERATION_KEY
 
             cache.delete(GENERATION_KEY)
             if bench_url:

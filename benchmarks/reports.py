@@ -33,9 +33,9 @@ def _assessment(users):
     """An approved assessment with every item answered and commented (as seed_demo's)."""
     import random
 
-    from questionnaires import services
+    from assessments import services
+    from assessments.demo import COMMENTS, demo_answer
     from questionnaires.checklists import install_default_checklist
-    from questionnaires.demo import COMMENTS, demo_answer
     from vendors.models import Vendor
 
     install_default_checklist(users["admin"])

@@ -8,7 +8,7 @@ from django.db import connection
 
 def score_throughput(users) -> None:
     """score_assessments_per_s: the pure function over 1,000 assessments × 60 items."""
-    from questionnaires import scoring
+    from assessments import scoring
 
     rng = random.Random(5)
     sections = [scoring.SectionSpec(f"S{n}", weight=rng.choice([1, 2, 3])) for n in range(10)]
@@ -50,7 +50,7 @@ def dashboard(users) -> None:
     from django.urls import reverse
 
     from benchmarks.__main__ import add_vendors, p50_ms
-    from duediligence.dashboard import invalidate_dashboard
+    from dashboard.figures import invalidate_dashboard
     from vendors.models import Vendor
 
     client = Client()

@@ -1,14 +1,10 @@
 """Styled error pages in the user's language, and refused accesses in the operation log."""
 
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
-
-class ObjectNotVisible(Http404):
-    """The object exists but this user may not see it: a 404 to them, a refused access
-    in the log (someone may be probing for other people's vendors)."""
+from core.access import ObjectNotVisible
 
 
 def _record_denied(request, detail):

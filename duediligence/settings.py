@@ -70,10 +70,14 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "core",
     "accounts",
     "vendors",
     "questionnaires",
+    "assessments",
     "reports",
+    "audit",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from accounts import views as account_views
+from dashboard import views as dashboard_views
 
-from . import health, views
+from . import health
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", dashboard_views.dashboard, name="dashboard"),
     path("healthz", health.healthz, name="healthz"),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -20,10 +22,15 @@ urlpatterns = [
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("vendors/", include("vendors.urls")),
-    path("assessments/", include("questionnaires.assessment_urls")),
-    path("assessments/", include("questionnaires.urls")),
-    path("findings/", include("questionnaires.finding_urls")),
-    path("compare/", include("questionnaires.compare_urls")),
+    path("accounts/", include("audit.urls")),
+    # The checklist moved from /assessments/checklist/ to /checklist/: old links and
+    # bookmarks follow permanently, query string included.
+    re_path(
+        r"^assessments/checklist/(?P<rest>.*)$",
+        RedirectView.as_view(url="/checklist/%(rest)s", permanent=True, query_string=True),
+    ),
+    path("checklist/", include("questionnaires.urls")),
+    path("", include("assessments.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

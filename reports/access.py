@@ -1,10 +1,9 @@
-"""Reports follow their assessment's access rules (questionnaires.access)."""
+"""Reports follow their assessment's access rules (assessments.access)."""
 
 from django.db.models import QuerySet
-from django.http import Http404
 
-from duediligence.errors import ObjectNotVisible
-from questionnaires.access import assessments_visible_to
+from assessments.access import assessments_visible_to
+from core.access import visible_or_404
 
 from .models import Report
 
@@ -16,13 +15,6 @@ def reports_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
 
 def get_report_for_user(user, pk) -> Report:
     """404 when the user may not see the report's assessment."""
-    try:
-        return (
-            reports_visible_to(user).select_related("assessment__vendor", "requested_by").get(pk=pk)
-        )
-    except Report.DoesNotExist:
-        if Report.objects.filter(pk=pk).exists():
-            raise ObjectNotVisible from None
-        raise Http404 from None
-    except (ValueError, TypeError):
-        raise Http404 from None
+    return visible_or_404(
+        reports_visible_to(user).select_related("assessment__vendor", "requested_by"), pk
+    )

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
-from questionnaires import scoring
-from questionnaires.answers import display_answer
-from questionnaires.evaluation import evaluate, item_spec
-from questionnaires.models import Answer, Assessment, Finding, ScoringPolicy
+from assessments import scoring
+from assessments.answers import display_answer
+from assessments.evaluation import evaluate, item_spec
+from assessments.models import Answer, Assessment, Finding, ScoringPolicy
 from vendors.risk import RESIDUAL_RISK_CHOICES
 
 from . import rendering

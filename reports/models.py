@@ -22,7 +22,7 @@ class Report(models.Model):
         FAILED = "failed", _("Failed")
 
     assessment = models.ForeignKey(
-        "questionnaires.Assessment",
+        "assessments.Assessment",
         on_delete=models.CASCADE,
         related_name="reports",
         verbose_name=_("assessment"),

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import override
 from kombu.exceptions import OperationalError as BrokerError
 
-from questionnaires.models import Assessment
+from assessments.models import Assessment
 
 from . import content, rendering
 from .models import Report

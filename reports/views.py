@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import permission_required, role_required
-from questionnaires.access import get_assessment_for_user
+from assessments.access import get_assessment_for_user
 
 from . import services
 from .access import get_report_for_user, reports_visible_to

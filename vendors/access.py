@@ -7,9 +7,8 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 
-from duediligence.errors import ObjectNotVisible
+from core.access import visible_or_404
 
 from .models import Vendor
 
@@ -37,8 +36,7 @@ def vendors_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:
 
 def can_edit_vendor(user, vendor: Vendor) -> bool:
     """May change the profile, contacts, certificates and contracts (visibility assumed)."""
-    if user.has_perm("accounts.view_all_vendors"):
-        return user.has_perm("accounts.register_vendors")  # admins yes, managers no
+    # Admins and staff hold register_vendors; managers see every vendor but lack it.
     return user.has_perm("accounts.register_vendors")
 
 
@@ -52,14 +50,7 @@ def can_delete_vendor(user) -> bool:
 
 def get_vendor_for_user(user, pk, *, write: bool = False, queryset: QuerySet | None = None):
     """The vendor, 404 if the user may not see it, 403 if they may see but not change it."""
-    try:
-        vendor = vendors_visible_to(user, queryset).get(pk=pk)
-    except Vendor.DoesNotExist:
-        if Vendor.objects.filter(pk=pk).exists():
-            raise ObjectNotVisible from None
-        raise Http404 from None
-    except (ValueError, TypeError):
-        raise Http404 from None
+    vendor = visible_or_404(vendors_visible_to(user, queryset), pk)
     if write and not can_edit_vendor(user, vendor):
         raise PermissionDenied
     return vendor

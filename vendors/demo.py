@@ -219,7 +219,7 @@ def add_synthetic_vendors(count, users):
         v.inherent_tier = v.tier_result.tier
         batch.append(v)
     Vendor.objects.bulk_create(batch, batch_size=1000)
-    from duediligence.dashboard import invalidate_dashboard
+    from dashboard.figures import invalidate_dashboard
 
     invalidate_dashboard()  # bulk_create sends no signals
     return count

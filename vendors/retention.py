@@ -34,37 +34,29 @@ def vendors_due(now=None):
     ).order_by("pk")
 
 
+# Apps above this one hold files of a vendor too (answer evidence, PDF reports). They
+# register here from their ready(), so this module never imports them.
+_file_sources: list = []  # vendor -> values queryset of StoredFile pks
+_report_sources: list = []  # vendor -> iterable of objects with .file and .purge()
+
+
+def register_file_source(source) -> None:
+    if source not in _file_sources:
+        _file_sources.append(source)
+
+
+def register_report_source(source) -> None:
+    if source not in _report_sources:
+        _report_sources.append(source)
+
+
 def plan_for(vendor) -> PurgePlan:
-    files = (
-        StoredFile.objects.filter(deleted_at__isnull=True)
-        .filter(
-            Q(certifications__vendor=vendor)
-            | Q(contracts__vendor=vendor)
-            | Q(pk__in=_answer_evidence(vendor))
-        )
-        .distinct()
-    )
-    return PurgePlan(vendor, list(files.order_by("pk")), list(_reports(vendor)))
-
-
-def _answer_evidence(vendor):
-    from questionnaires.models import Answer
-
-    return Answer.evidence.through.objects.filter(answer__assessment__vendor=vendor).values(
-        "storedfile_id"
-    )
-
-
-def _reports(vendor):
-    try:
-        from reports.models import Report
-    except ImportError:  # reports arrive with their own app
-        return []
-    names = {f.name for f in Report._meta.get_fields()}
-    reports = Report.objects.filter(assessment__vendor=vendor)
-    if "file" in names:
-        reports = reports.exclude(file="")
-    return reports
+    owned = Q(certifications__vendor=vendor) | Q(contracts__vendor=vendor)
+    for source in _file_sources:
+        owned |= Q(pk__in=source(vendor))
+    files = StoredFile.objects.filter(deleted_at__isnull=True).filter(owned).distinct()
+    reports = [report for source in _report_sources for report in source(vendor)]
+    return PurgePlan(vendor, list(files.order_by("pk")), reports)
 
 
 def plans(now=None) -> list[PurgePlan]:
@@ -83,13 +75,7 @@ def purge(plan: PurgePlan) -> int:
         stored.save(update_fields=["deleted_at"])
         deleted += 1
     for report in plan.reports:
-        report_file = getattr(report, "file", None)
-        if report_file:
-            report_file.delete(save=False)
-        if hasattr(report, "purge"):
-            report.purge()
-        else:
-            report.delete()
+        report.purge()
         deleted += 1
     vendor = plan.vendor
     vendor.purged_at = now

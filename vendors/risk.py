@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-# Residual risk (inherent tier × rating, questionnaires.scoring): stored on vendors and
+# Residual risk (inherent tier × rating, assessments.scoring): stored on vendors and
 # assessments; the labels read in the audit log and the reports.
 RESIDUAL_RISK_CHOICES = [
     ("critical", _("Critical")),

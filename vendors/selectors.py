@@ -6,8 +6,6 @@ from auditlog.models import LogEntry
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from questionnaires.models import Assessment
-
 from .access import vendors_visible_to
 from .corporate_number import normalize_corporate_number
 from .models import Certification, Contract, Vendor
@@ -81,13 +79,15 @@ def vendor_list(
 def vendor_detail(user, pk):
     from .access import get_vendor_for_user
 
+    # Assessments live in an app above this one: reach them through the reverse relation.
+    assessments = Vendor.assessments.rel.related_model.objects
     queryset = Vendor.objects.select_related("owner").prefetch_related(
         "assigned_staff",
         "tags",
         "contacts",
         Prefetch(
             "assessments",
-            queryset=Assessment.objects.select_related("version").order_by("-created_at"),
+            queryset=assessments.select_related("version").order_by("-created_at"),
         ),
         Prefetch("certifications", queryset=Certification.objects.select_related("evidence")),
         Prefetch("contracts", queryset=Contract.objects.select_related("file")),

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
-from accounts.audit_display import with_related_names
 
 from . import selectors, services
 from .access import can_delete_vendor, can_edit_vendor, can_reassign, get_vendor_for_user
@@ -63,7 +62,6 @@ def detail(request, pk):
             and request.user.has_perm("accounts.answer_assessments"),
             "can_delete": can_delete_vendor(request.user),
             "status_form": StatusForm(vendor),
-            "history": with_related_names(selectors.vendor_history(vendor)),
             "today": timezone.localdate(),
             "nav_active": "vendors",
         },

@@ -5,9 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from questionnaires import services
+from assessments import services
+from assessments.models import Assessment
 from questionnaires.checklists import install_default_checklist
-from questionnaires.models import Assessment
 from vendors.models import Vendor
 
 from .conftest import log_in, screenshot

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from questionnaires import services
+from assessments import services
 from questionnaires.checklists import install_default_checklist
-from tests.questionnaires.builders import approve, fill_like_demo, make_vendor, submit
+from tests.assessments.builders import approve, fill_like_demo, make_vendor, submit
 
 from .conftest import log_in, screenshot
 
@@ -40,7 +40,7 @@ def candidates(staff, manager):
 def test_manager_compares_three_candidates_and_downloads_the_csv(page, candidates, manager):
     log_in(page, "bob")
     page.wait_for_url(lambda url: "/login" not in url)
-    page.goto(reverse("compare:index"))
+    page.goto(reverse("assessments:compare"))
     for vendor in candidates:
         page.check(f"#v{vendor.pk}")
     page.click("[data-testid=compare]")
@@ -69,7 +69,7 @@ def test_manager_compares_three_candidates_and_downloads_the_csv(page, candidate
     assert "株式会社ほかの案件" not in text
 
     # The engagement link picks the same three.
-    page.goto(reverse("compare:index"))
+    page.goto(reverse("assessments:compare"))
     page.click(f"text={ENGAGEMENT} (3)")
     page.wait_for_selector("table.compare-table")
     assert page.locator("table.compare-table thead th").count() == 1 + len(CANDIDATES)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from questionnaires import services as assessment_services
+from assessments import services as assessment_services
 from questionnaires.checklists import install_default_checklist
 from reports import services
 from reports.models import Report

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from duediligence.csvexport import csv_response, neutralize
+from core.csvexport import csv_response, neutralize
 
 
 @pytest.mark.parametrize(

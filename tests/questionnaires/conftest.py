@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from questionnaires import services
+from assessments import services
 from questionnaires.checklists import install_default_checklist
 from vendors.models import Vendor
 

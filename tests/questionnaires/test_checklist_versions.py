@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from assessments.models import Assessment
 from questionnaires import checklists
 from questionnaires.checklist_schema import (
     ChecklistImportError,
@@ -13,7 +14,7 @@ from questionnaires.checklist_schema import (
     load_default_checklist,
     parse_checklist,
 )
-from questionnaires.models import Assessment, ChecklistVersion, Item, Section
+from questionnaires.models import ChecklistVersion, Item, Section
 from tests.vendors.factories import VendorFactory
 
 

@@ -250,7 +250,7 @@ def test_deleting_a_published_version_is_refused_with_a_message(admin_client, pu
 
 
 def test_deleting_a_version_in_use_is_refused_with_a_message(admin_client, draft):
-    from questionnaires.models import Assessment
+    from assessments.models import Assessment
     from tests.vendors.factories import VendorFactory
 
     Assessment.objects.create(vendor=VendorFactory(), version=draft)
@@ -333,7 +333,7 @@ def test_the_diff_page_rejects_unknown_versions(admin_client, published):
 
 
 def item_post(item, **changes):
-    from questionnaires.checklist_forms import ItemForm
+    from questionnaires.forms import ItemForm
 
     data = {k: v for k, v in ItemForm.initial_for(item).items() if v is not None and v is not False}
     data.update(changes)
@@ -616,3 +616,17 @@ def test_a_file_that_is_not_utf8_is_rejected(admin_client, db):
 def test_an_empty_import_asks_for_a_file_or_text(admin_client, db):
     response = admin_client.post(reverse("questionnaires:checklist_import"), {"text": "  "})
     assert "Choose a YAML file or paste the checklist." in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/assessments/checklist/", "/checklist/"),
+        ("/assessments/checklist/versions/7/", "/checklist/versions/7/"),
+        ("/assessments/checklist/diff/?old=1&new=2", "/checklist/diff/?old=1&new=2"),
+    ],
+)
+def test_old_checklist_urls_redirect_permanently(client, old, new):
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == new

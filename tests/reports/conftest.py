@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from questionnaires import services as assessment_services
+from assessments import services as assessment_services
+from assessments.models import Answer
 from questionnaires.checklists import install_default_checklist
-from questionnaires.models import Answer
 from reports import services
 from reports.models import Report
 from vendors.models import Certification, Vendor

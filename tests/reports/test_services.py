@@ -7,7 +7,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.utils import timezone
 
-from questionnaires import services as assessment_services
+from assessments import services as assessment_services
 from reports import rendering, services, tasks
 from reports.models import Report
 

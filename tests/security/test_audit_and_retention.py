@@ -31,9 +31,9 @@ def vendor(staff):
 @pytest.mark.parametrize(("who", "status"), [("admin_user", 200), ("manager", 200), ("staff", 403)])
 def test_audit_log_is_for_managers_and_admins(client, request, vendor, who, status):
     client.force_login(request.getfixturevalue(who))
-    assert client.get(reverse("accounts:audit")).status_code == status
-    assert client.get(reverse("accounts:audit_access")).status_code == status
-    assert client.get(reverse("accounts:access_review")).status_code == status
+    assert client.get(reverse("audit:changes")).status_code == status
+    assert client.get(reverse("audit:access")).status_code == status
+    assert client.get(reverse("audit:access_review")).status_code == status
 
 
 def test_audit_log_filters_by_vendor_user_action_and_date(client, manager, staff, vendor):
@@ -41,16 +41,16 @@ def test_audit_log_filters_by_vendor_user_action_and_date(client, manager, staff
     client.force_login(staff)
     client.post(reverse("vendors:status", args=[vendor.pk]), {"status": Vendor.Status.UNDER_REVIEW})
     client.force_login(manager)
-    page = client.get(reverse("accounts:audit"), {"vendor": vendor.pk})
+    page = client.get(reverse("audit:changes"), {"vendor": vendor.pk})
     records = {e.object_repr for e in page.context["page"]}
     assert vendor.name in records and other.name not in records
-    updates = client.get(reverse("accounts:audit"), {"vendor": vendor.pk, "action": "1"})
+    updates = client.get(reverse("audit:changes"), {"vendor": vendor.pk, "action": "1"})
     assert [e.action for e in updates.context["page"]] == [LogEntry.Action.UPDATE]
     assert updates.context["page"][0].actor == staff
-    by_user = client.get(reverse("accounts:audit"), {"user": staff.pk})
+    by_user = client.get(reverse("audit:changes"), {"user": staff.pk})
     assert all(e.actor == staff for e in by_user.context["page"])
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
-    future = client.get(reverse("accounts:audit"), {"date_from": tomorrow})
+    future = client.get(reverse("audit:changes"), {"date_from": tomorrow})
     assert len(future.context["page"]) == 0
 
 
@@ -65,12 +65,12 @@ def test_audit_changes_read_as_field_names_and_choice_labels(
     client.post(reverse("vendors:status", args=[vendor.pk]), {"status": Vendor.Status.UNDER_REVIEW})
     client.force_login(manager)
     client.cookies["django_language"] = language
-    page = client.get(reverse("accounts:audit"), {"vendor": vendor.pk, "action": "1"})
+    page = client.get(reverse("audit:changes"), {"vendor": vendor.pk, "action": "1"})
     html = page.content.decode()
     label, before, after = expected
     assert f"<code>{label}</code>: {before} → {after}" in html
     assert "<code>status</code>" not in html
-    csv = client.get(reverse("accounts:audit"), {"vendor": vendor.pk, "format": "csv"})
+    csv = client.get(reverse("audit:changes"), {"vendor": vendor.pk, "format": "csv"})
     assert f"{label}: {before} → {after}" in csv.content.decode("utf-8-sig")
 
 
@@ -78,7 +78,7 @@ def test_audit_changes_show_an_empty_value_as_a_dash(client, manager, vendor):
     vendor.next_reassessment_on = timezone.localdate()
     vendor.save()
     client.force_login(manager)
-    page = client.get(reverse("accounts:audit"), {"vendor": vendor.pk, "action": "1"})
+    page = client.get(reverse("audit:changes"), {"vendor": vendor.pk, "action": "1"})
     html = page.content.decode()
     assert f"— → {timezone.localdate().isoformat()}" in html
     assert "None" not in html
@@ -95,7 +95,7 @@ def test_audit_changes_name_related_records_and_show_local_times(
     vendor.save()
     client.force_login(manager)
     client.cookies["django_language"] = "en"
-    html = client.get(reverse("accounts:audit"), {"vendor": vendor.pk, "action": "1"})
+    html = client.get(reverse("audit:changes"), {"vendor": vendor.pk, "action": "1"})
     page = html.content.decode()
     assert f"<code>Owner</code>: {staff} → {other_staff}" in page
     local = timezone.localtime(archived).strftime("%Y-%m-%d %H:%M")
@@ -113,7 +113,7 @@ def test_audit_page_names_related_records_in_a_fixed_number_of_queries(
             v.save()
 
     client.force_login(manager)
-    url = reverse("accounts:audit")
+    url = reverse("audit:changes")
     reassign(2)
     with CaptureQueriesContext(connection) as few:
         client.get(url, {"action": "1"})
@@ -126,7 +126,7 @@ def test_audit_page_names_related_records_in_a_fixed_number_of_queries(
 def test_audit_csv_export_has_bom_and_neutralised_cells(client, manager, staff):
     Vendor.objects.create(name="=cmd|' /C calc'!A0", owner=staff)
     client.force_login(manager)
-    response = client.get(reverse("accounts:audit"), {"format": "csv"})
+    response = client.get(reverse("audit:changes"), {"format": "csv"})
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeff")
     assert "'=cmd|" in body
@@ -136,7 +136,7 @@ def test_audit_csv_export_has_bom_and_neutralised_cells(client, manager, staff):
 def test_access_events_tab_lists_failed_logins(client, manager, staff):
     client.post(reverse("login"), {"username": "charlie", "password": "nope"})
     client.force_login(manager)
-    page = client.get(reverse("accounts:audit_access"), {"action": "login_failed"})
+    page = client.get(reverse("audit:access"), {"action": "login_failed"})
     assert [e.username for e in page.context["page"]] == ["charlie"]
 
 
@@ -172,12 +172,12 @@ def test_access_review_shows_who_sees_what_and_idle_accounts(
     staff.last_login = timezone.now() - timedelta(days=120)
     staff.save()
     client.force_login(manager)
-    page = client.get(reverse("accounts:access_review"))
+    page = client.get(reverse("audit:access_review"))
     html = page.content.decode()
     assert vendor.name in html and "デイブ" in html or "dave" in html
     assert staff in page.context["idle"]
     assert manager not in page.context["idle"]
-    response = client.post(reverse("accounts:access_review"), {"notes": "四半期レビュー完了"})
+    response = client.post(reverse("audit:access_review"), {"notes": "四半期レビュー完了"})
     assert response.status_code == 302
     review = AccessReview.objects.get()
     assert review.reviewer == manager and review.idle_user_count >= 1
@@ -187,7 +187,7 @@ def test_access_review_shows_who_sees_what_and_idle_accounts(
 
 def test_only_managers_record_access_reviews(client, admin_user):
     client.force_login(admin_user)
-    assert client.post(reverse("accounts:access_review"), {"notes": "x"}).status_code == 403
+    assert client.post(reverse("audit:access_review"), {"notes": "x"}).status_code == 403
 
 
 def test_retention_deletes_files_of_long_offboarded_vendors_only(media, staff, settings):

@@ -7,20 +7,21 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from assessments import services
+from assessments.models import Answer, Assessment
 from duediligence.celery import app as celery_app
-from questionnaires import services
 from questionnaires.checklists import install_default_checklist
-from questionnaires.models import Answer, Assessment, Item
+from questionnaires.models import Item
 from vendors.models import Certification, Vendor
 
 PAGES = [
     "dashboard",
     "vendors:index",
     "assessments:index",
-    "findings:index",
-    "compare:index",
+    "assessments:findings",
+    "assessments:compare",
     "reports:index",
-    "accounts:audit",
+    "audit:changes",
     "accounts:profile",
 ]
 

@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from questionnaires import services
+from assessments import services
+from assessments.models import Finding
 from questionnaires.checklists import install_default_checklist, new_draft_from
-from questionnaires.models import Finding
 from reports.models import Report
 from vendors.models import Certification, Contract, StoredFile, Vendor
 
@@ -59,9 +59,9 @@ TABLE = {
     "set_language": (lambda w: {}, post_only()),
     "accounts:profile": (lambda w: {}, everyone(200)),
     "accounts:users": (lambda w: {}, admin_only()),
-    "accounts:audit": (lambda w: {}, managers_and_admins()),
-    "accounts:audit_access": (lambda w: {}, managers_and_admins()),
-    "accounts:access_review": (lambda w: {}, managers_and_admins()),
+    "audit:changes": (lambda w: {}, managers_and_admins()),
+    "audit:access": (lambda w: {}, managers_and_admins()),
+    "audit:access_review": (lambda w: {}, managers_and_admins()),
     "accounts:otp_setup": (lambda w: {}, everyone(200)),
     "accounts:otp_verify": (lambda w: {}, everyone(302)),  # no device yet: to set-up
     "accounts:otp_disable": (lambda w: {}, post_only()),
@@ -143,9 +143,9 @@ TABLE = {
     "questionnaires:item_edit": (lambda w: {"pk": w["draft_item"].pk}, admin_only()),
     "questionnaires:item_delete": (lambda w: {"pk": w["draft_item"].pk}, post_only()),
     "questionnaires:item_move": (lambda w: {"pk": w["draft_item"].pk}, post_only()),
-    "findings:index": (lambda w: {}, everyone(200)),
-    "findings:detail": (lambda w: {"pk": w["finding"].pk}, vendor_read()),
-    "compare:index": (lambda w: {}, managers_and_admins()),
+    "assessments:findings": (lambda w: {}, everyone(200)),
+    "assessments:finding": (lambda w: {"pk": w["finding"].pk}, vendor_read()),
+    "assessments:compare": (lambda w: {}, managers_and_admins()),
     "reports:index": (lambda w: {}, everyone(200)),
     "reports:request": (lambda w: {"assessment_pk": w["assessment"].pk}, post_only()),
     "reports:detail": (lambda w: {"pk": w["report"].pk}, vendor_read()),

@@ -7,7 +7,7 @@ from django.db import transaction
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_users
 
 # Apps that add demo data, in dependency order; each has demo.seed(users, options, out).
-DEMO_MODULES = ("vendors.demo", "questionnaires.demo")
+DEMO_MODULES = ("vendors.demo", "assessments.demo")
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from questionnaires.models import Assessment
+from assessments.models import Assessment
 from reports import rendering, services
 
 

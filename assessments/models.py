@@ -1,0 +1,336 @@
+"""Assessments: a vendor answering a published checklist version, its answers, review
+notes, findings, and the scoring policy around the score.
+
+The tables keep the names they had when these models lived in ``questionnaires``
+(``db_table``), so an installation moved here by ``migrate`` without copying a row.
+"""
+
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from questionnaires.models import ChecklistVersion, Item
+from vendors.risk import RESIDUAL_RISK_CHOICES
+
+
+class Assessment(models.Model):
+    """A vendor answering one published checklist version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+
+    vendor = models.ForeignKey(
+        "vendors.Vendor",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("vendor"),
+    )
+    version = models.ForeignKey(
+        ChecklistVersion,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("checklist version"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assessments_to_answer",
+        verbose_name=_("assessors"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assessments_to_review",
+        verbose_name=_("reviewer"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("carried over from"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
+    approved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("approved at"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    # Snapshot taken at approval, so later changes to bands or matrix rewrite no history.
+    score = models.FloatField(_("score"), null=True, blank=True)
+    rating = models.CharField(_("rating"), max_length=1, blank=True)
+    residual_risk = models.CharField(
+        _("residual risk"), max_length=10, blank=True, choices=RESIDUAL_RISK_CHOICES
+    )
+    next_reassessment_on = models.DateField(_("next reassessment"), null=True, blank=True)
+    snapshot = models.JSONField(_("score snapshot"), null=True, blank=True, editable=False)
+
+    class Meta:
+        db_table = "questionnaires_assessment"
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["vendor", "status"])]
+
+    def __str__(self):
+        return (
+            f"{self.vendor} · {self.created_at:%Y-%m-%d}" if self.created_at else str(self.vendor)
+        )
+
+    @property
+    def is_locked(self) -> bool:
+        """Answers change only while the assessment is being filled in."""
+        return self.status not in (self.Status.DRAFT, self.Status.IN_PROGRESS)
+
+    def get_additional_data(self):
+        return {"vendor_id": self.vendor_id, "assessment_id": self.pk}
+
+
+class Answer(models.Model):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="answers", verbose_name=_("assessment")
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+    )
+    # yes_no: "yes"/"partial"/"no"/"na"; choices: value or [values]; number; ISO date; text.
+    value = models.JSONField(_("answer"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    carried_over = models.BooleanField(_("carried over"), default=False)
+    # Bumped on every save; a save based on an older revision is a conflict.
+    revision = models.PositiveIntegerField(default=0, verbose_name=_("revision"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    evidence = models.ManyToManyField(
+        "vendors.StoredFile", blank=True, related_name="+", verbose_name=_("evidence")
+    )
+
+    class Meta:
+        db_table = "questionnaires_answer"
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item"], name="answer_once_per_item")
+        ]
+
+    def __str__(self):
+        return f"{self.item.code}: {self.value}"
+
+    def get_additional_data(self):
+        return {"vendor_id": self.assessment.vendor_id, "assessment_id": self.assessment_id}
+
+
+class ReviewNote(models.Model):
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="review_notes",
+        verbose_name=_("assessment"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    action = models.CharField(max_length=20, verbose_name=_("action"))
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    class Meta:
+        db_table = "questionnaires_reviewnote"
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.text[:50]
+
+
+auditlog.register(Assessment, m2m_fields={"assessors"})
+auditlog.register(Answer, m2m_fields={"evidence"}, exclude_fields=["updated_at", "revision"])
+auditlog.register(ReviewNote)
+
+
+def _default_bands():
+    from .scoring import DEFAULT_BANDS
+
+    return [[cut, label] for cut, label in DEFAULT_BANDS]
+
+
+def _default_matrix():
+    from .scoring import DEFAULT_RESIDUAL_MATRIX
+
+    return {str(tier): dict(row) for tier, row in DEFAULT_RESIDUAL_MATRIX.items()}
+
+
+def _default_months():
+    from .scoring import DEFAULT_REASSESSMENT_MONTHS
+
+    return dict(DEFAULT_REASSESSMENT_MONTHS)
+
+
+class ScoringPolicy(models.Model):
+    """The admin-set rules around the score: rating bands, the cap a failed critical
+    item imposes, the residual-risk matrix and the reassessment intervals. One row."""
+
+    bands = models.JSONField(_("rating bands"), default=_default_bands)
+    critical_cap = models.CharField(
+        _("rating cap after a failed critical item"),
+        max_length=1,
+        default="D",
+        choices=[(r, r) for r in "ABCDE"],
+    )
+    residual_matrix = models.JSONField(_("residual-risk matrix"), default=_default_matrix)
+    reassessment_months = models.JSONField(_("reassessment months"), default=_default_months)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        db_table = "questionnaires_scoringpolicy"
+        verbose_name = _("scoring policy")
+        verbose_name_plural = _("scoring policy")
+
+    def __str__(self):
+        return str(_("Scoring policy"))
+
+    def clean(self):
+        from . import scoring
+
+        try:
+            scoring.validate_bands(self.band_tuples)
+            scoring.validate_matrix(self.matrix)
+        except (ValueError, TypeError, KeyError) as error:
+            raise ValidationError(str(error)) from None
+        months = self.reassessment_months
+        if not isinstance(months, dict) or set(months) != set(scoring.RESIDUAL_LEVELS):
+            raise ValidationError(_("Give months for each of low, medium, high and critical."))
+        if not all(isinstance(m, int) and 1 <= m <= 120 for m in months.values()):
+            raise ValidationError(_("Reassessment intervals are whole months from 1 to 120."))
+
+    @classmethod
+    def current(cls) -> "ScoringPolicy":
+        return cls.objects.get_or_create(pk=1)[0]
+
+    @property
+    def band_tuples(self):
+        return tuple((float(cut), label) for cut, label in self.bands)
+
+    @property
+    def matrix(self):
+        return {int(tier): row for tier, row in self.residual_matrix.items()}
+
+
+class Finding(models.Model):
+    """An item below full marks in a submitted assessment, tracked until resolved."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        PLANNED = "planned", _("Remediation planned")
+        ACCEPTED = "accepted", _("Risk accepted")
+        RESOLVED = "resolved", _("Resolved")
+
+    class Severity(models.TextChoices):
+        CRITICAL = "critical", _("Critical")
+        HIGH = "high", _("High")
+        MEDIUM = "medium", _("Medium")
+        LOW = "low", _("Low")
+
+    SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="findings", verbose_name=_("assessment")
+    )
+    vendor = models.ForeignKey(
+        "vendors.Vendor",
+        on_delete=models.CASCADE,
+        related_name="findings",
+        verbose_name=_("vendor"),
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+    )
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    severity_rank = models.PositiveSmallIntegerField(
+        default=3, editable=False, verbose_name=_("severity rank")
+    )
+    value = models.FloatField(_("score of the answer"))
+    unanswered = models.BooleanField(default=False, verbose_name=_("unanswered"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    remediation_plan = models.TextField(_("vendor's remediation plan"), blank=True)
+    closing_note = models.TextField(_("note on closing or accepting"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+
+    class Meta:
+        db_table = "questionnaires_finding"
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ["severity_rank", "item__section__position", "item__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item"], name="finding_once_per_item")
+        ]
+        indexes = [models.Index(fields=["status", "severity_rank"])]
+
+    def __str__(self):
+        return f"{self.item.code} ({self.get_severity_display()})"
+
+    def save(self, *args, **kwargs):
+        self.severity_rank = self.SEVERITY_ORDER.get(self.severity, 3)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("assessments:finding", args=[self.pk])
+
+    def get_additional_data(self):
+        return {"vendor_id": self.vendor_id, "assessment_id": self.assessment_id}
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.ACCEPTED, self.Status.RESOLVED)
+
+
+auditlog.register(Finding, exclude_fields=["updated_at", "severity_rank"])
+auditlog.register(ScoringPolicy)

@@ -1,0 +1,146 @@
+"""Assessments: starting (with carry-over), answering (with conflict detection), workflow."""
+
+import contextlib
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from questionnaires.checklists import current_version
+
+from . import workflow
+from .models import Answer, Assessment, ReviewNote
+
+
+@transaction.atomic
+def start_assessment(vendor, *, user, reviewer=None, due_date=None, carry_over=True):
+    """A new assessment on the latest published version; answers of the vendor's last
+    approved assessment are copied for items with the same code, marked carried over."""
+    version = current_version()
+    if version is None:
+        raise ValidationError(_("No checklist version is published yet."))
+    previous = (
+        Assessment.objects.filter(vendor=vendor, status=Assessment.Status.APPROVED)
+        .order_by("-approved_at", "-pk")
+        .first()
+    )
+    assessment = Assessment.objects.create(
+        vendor=vendor,
+        version=version,
+        reviewer=reviewer,
+        due_date=due_date,
+        created_by=user,
+        carried_from=previous if carry_over else None,
+    )
+    assessment.assessors.add(user)
+    if carry_over and previous:
+        items = {item.code: item for item in version.items.all()}
+        old = previous.answers.select_related("item")
+        Answer.objects.bulk_create(
+            Answer(
+                assessment=assessment,
+                item=items[a.item.code],
+                value=a.value,
+                comment=a.comment,
+                carried_over=True,
+                updated_by=user,
+            )
+            for a in old
+            if a.item.code in items and items[a.item.code].answer_type == a.item.answer_type
+        )
+    return assessment
+
+
+@dataclass
+class AnswerConflict(Exception):
+    """Someone else saved this answer since the user loaded it."""
+
+    mine: object
+    theirs: object
+    theirs_by: object
+    revision: int
+
+
+def save_answer(assessment, item, *, value, comment="", base_revision=None, user):
+    """Save one answer. ``base_revision`` is the revision the user's page showed; when
+    the stored answer has moved on since, nothing is written and AnswerConflict says
+    what the other person saved."""
+    if assessment.is_locked:
+        raise PermissionDenied
+    with transaction.atomic():
+        answer, created = Answer.objects.select_for_update().get_or_create(
+            assessment=assessment, item=item, defaults={"updated_by": user}
+        )
+        stale = base_revision is not None and answer.revision != base_revision
+        if stale and (answer.value, answer.comment) != (value, comment):
+            raise AnswerConflict(
+                mine=value,
+                theirs=answer.value,
+                theirs_by=answer.updated_by,
+                revision=answer.revision,
+            )
+        answer.value = value
+        answer.comment = comment
+        answer.carried_over = False
+        answer.updated_by = user
+        answer.revision = F("revision") + 1
+        answer.save()
+        answer.refresh_from_db(fields=["revision"])
+    if assessment.status == Assessment.Status.DRAFT:
+        # The first answer starts the assessment, unless another first answer (another
+        # tab, another person) already did: apply_action then refreshes the status.
+        with contextlib.suppress(ValidationError):
+            apply_action(assessment, "start", user=user)
+    return answer
+
+
+@transaction.atomic
+def apply_action(assessment, action, *, user, comment="", unanswered=()):
+    """Move the assessment through the workflow, or raise PermissionDenied/ValidationError."""
+    if not workflow.role_may(action, user.role):
+        raise PermissionDenied
+    # A double click or two reviewers at once: the second waits for the first's row lock
+    # (BEGIN IMMEDIATE on SQLite) and then sees the status it left, so nothing is
+    # submitted or approved twice.
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("pk").first()
+    assessment.refresh_from_db()
+    to = workflow.target(action, assessment.status, user.role)
+    if to is None:
+        # The right person at the wrong moment (a stale page, a second click): say why.
+        raise ValidationError(
+            _("“%(action)s” is not possible while the assessment is “%(status)s”.")
+            % {"action": workflow.ACTION_LABELS[action], "status": assessment.get_status_display()}
+        )
+    if action == "submit" and unanswered:
+        raise ValidationError(_("Answer every required item before submitting."))
+    if action == "return" and not comment.strip():
+        raise ValidationError(_("Say what must be corrected when returning an assessment."))
+    now = timezone.now()
+    assessment.status = to
+    if action == "submit":
+        assessment.submitted_at = now
+    if action == "approve":
+        assessment.approved_at = now
+        assessment.approved_by = user
+    assessment.save()
+    if action in ("submit", "approve"):
+        _score_hooks(assessment, action)
+    if comment.strip():
+        ReviewNote.objects.create(assessment=assessment, author=user, action=action, text=comment)
+    return assessment
+
+
+def _score_hooks(assessment, action):
+    from .evaluation import evaluate
+    from .findings import record_findings, snapshot_on_approval
+    from .models import ScoringPolicy
+
+    policy = ScoringPolicy.current()
+    evaluation = evaluate(assessment, policy=policy)
+    if action == "submit":
+        record_findings(assessment, evaluation)
+    else:
+        snapshot_on_approval(assessment, evaluation, policy)

@@ -1,0 +1,489 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.access import permission_required, role_required
+from core.csvexport import csv_response
+from vendors.access import get_vendor_for_user, vendors_visible_to
+from vendors.forms import UploadField
+from vendors.uploads import file_response, store_upload
+
+from . import comparison, services, workflow
+from .access import (
+    assessments_visible_to,
+    can_accept_risk,
+    can_answer,
+    can_update_finding,
+    findings_visible_to,
+    get_assessment_for_user,
+    get_finding_for_user,
+)
+from .answers import AnswerError, display_answer, parse_answer, parse_comment, yes_no_options
+from .evaluation import evaluate
+from .findings import update_finding
+from .forms import AssessmentFilterForm, ReviewForm, StartAssessmentForm
+from .models import Answer, Assessment, Finding
+
+PAGE_SIZE = 25
+
+
+@role_required
+def index(request):
+    filters = AssessmentFilterForm(request.GET or None)
+    assessments = assessments_visible_to(request.user).select_related(
+        "vendor", "version__checklist", "reviewer"
+    )
+    if filters.is_valid():
+        if q := filters.cleaned_data["q"]:
+            assessments = assessments.filter(
+                Q(vendor__name__icontains=q)
+                | Q(vendor__name_kana__icontains=q)
+                | Q(vendor__name_en__icontains=q)
+            )
+        if status := filters.cleaned_data["status"]:
+            assessments = assessments.filter(status=status)
+        today = timezone.localdate()
+        if filters.cleaned_data["due"]:
+            assessments = assessments.exclude(status=Assessment.Status.APPROVED)
+        if filters.cleaned_data["due"] == "overdue":
+            assessments = assessments.filter(due_date__lt=today)
+        elif filters.cleaned_data["due"] == "soon":
+            assessments = assessments.filter(
+                due_date__gte=today, due_date__lte=today + timedelta(days=30)
+            )
+    page = Paginator(assessments.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "assessments/assessment_list.html",
+        {"page": page, "filters": filters, "query": query.urlencode(), "nav_active": "assessments"},
+    )
+
+
+@role_required
+def start(request, vendor_pk):
+    vendor = get_vendor_for_user(request.user, vendor_pk, write=True)
+    if not request.user.has_perm("accounts.answer_assessments"):
+        raise PermissionDenied
+    form = StartAssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.start_assessment(
+                vendor,
+                user=request.user,
+                reviewer=form.cleaned_data["reviewer"],
+                due_date=form.cleaned_data["due_date"],
+                carry_over=form.cleaned_data["carry_over"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The assessment was started."))
+            return redirect("assessments:detail", assessment.pk)
+    return render(
+        request,
+        "assessments/assessment_start.html",
+        {"form": form, "vendor": vendor, "nav_active": "assessments"},
+    )
+
+
+@role_required
+def detail(request, pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    evaluation = evaluate(assessment)
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "evaluation": evaluation,
+            "chart_svg": evaluation.chart_svg(title=_("Score by section")),
+            "findings": assessment.findings.select_related("item__section", "owner"),
+            "actions": [
+                (a, workflow.ACTION_LABELS[a])
+                for a in workflow.available_actions(assessment.status, request.user.role)
+            ],
+            "review_form": ReviewForm(),
+            "notes": assessment.review_notes.select_related("author"),
+            "can_answer": can_answer(request.user, assessment),
+            "nav_active": "assessments",
+        },
+    )
+
+
+def _section_context(request, assessment, code, *, problems=None):
+    evaluation = evaluate(assessment)
+    section = next((s for s in evaluation.sections if s.code == code), None)
+    if section is None:
+        raise Http404
+    # "Saved by ..." under each answer; one query rather than one per answer.
+    prefetch_related_objects(list(evaluation.answers.values()), "updated_by")
+    problems = problems or {}
+    rows = []
+    for item in evaluation.items:
+        if item.section_id != section.pk:
+            continue
+        answer = evaluation.answers.get(item.code)
+        problem = problems.get(item.code, {})
+        rows.append(
+            {
+                "item": item,
+                "answer": answer,
+                "visible": item.code in evaluation.visible,
+                "value": problem.get("value", answer.value if answer else None),
+                "comment": problem.get("comment", answer.comment if answer else ""),
+                "revision": problem.get("revision", answer.revision if answer else 0),
+                "error": problem.get("error"),
+                "conflict": problem.get("conflict"),
+                "display": display_answer(item, answer.value) if answer else "—",
+                "yes_no_options": yes_no_options(item),
+                "choice_options": item.choice_options(),
+            }
+        )
+    return {
+        "assessment": assessment,
+        "evaluation": evaluation,
+        "section": section,
+        "rows": rows,
+        "can_answer": can_answer(request.user, assessment),
+        "evidence_field": UploadField(required=False),
+        "nav_active": "assessments",
+    }
+
+
+@role_required
+def section(request, pk, code):
+    assessment = get_assessment_for_user(request.user, pk)
+    return render(
+        request,
+        "assessments/assessment_section.html",
+        _section_context(request, assessment, code),
+    )
+
+
+@require_POST
+@role_required
+def answer(request, pk, code):
+    assessment = get_assessment_for_user(request.user, pk, write=True)
+    item = get_object_or_404(assessment.version.items.select_related("section"), code=code)
+    problem = {
+        "value": request.POST.getlist("value")
+        if item.answer_type == "multi_choice"
+        else request.POST.get("value", ""),
+        "comment": request.POST.get("comment", ""),
+    }
+    try:
+        base = int(request.POST.get("revision", ""))
+    except ValueError:
+        base = None
+    try:
+        services.save_answer(
+            assessment,
+            item,
+            value=parse_answer(item, request.POST),
+            comment=parse_comment(request.POST),
+            base_revision=base,
+            user=request.user,
+        )
+    except AnswerError as error:
+        problem["error"] = str(error)
+        if base is not None:  # keep the page's revision, so a later save still sees conflicts
+            problem["revision"] = base
+    except services.AnswerConflict as conflict:
+        problem["conflict"] = {
+            "theirs": display_answer(item, conflict.theirs),
+            "by": conflict.theirs_by,
+        }
+        problem["revision"] = conflict.revision  # saving again now replaces theirs, knowingly
+    else:
+        if not request.htmx:
+            messages.success(request, _("Answer saved."))
+            return redirect(
+                reverse("assessments:section", args=[pk, item.section.code]) + f"#item-{code}"
+            )
+        problem = None
+    context = _section_context(
+        request, assessment, item.section.code, problems={code: problem} if problem else None
+    )
+    status = 200 if problem is None or request.htmx else 422
+    return render(request, "assessments/assessment_section.html", context, status=status)
+
+
+@require_POST
+@role_required
+def evidence(request, pk, code):
+    assessment = get_assessment_for_user(request.user, pk, write=True)
+    item = get_object_or_404(assessment.version.items.select_related("section"), code=code)
+    field = UploadField(required=True)
+    target = reverse("assessments:section", args=[pk, item.section.code]) + f"#item-{code}"
+    try:
+        upload = field.clean(request.FILES.get("file"))
+    except ValidationError as error:
+        messages.error(request, f"{item.code}: " + " ".join(error.messages))
+        return redirect(target)
+    stored = store_upload(upload, folder=f"assessments/{assessment.pk}", user=request.user)
+    answer_row, _created = Answer.objects.get_or_create(
+        assessment=assessment, item=item, defaults={"updated_by": request.user}
+    )
+    answer_row.evidence.add(stored)
+    messages.success(request, _("Evidence “%(name)s” attached.") % {"name": stored.original_name})
+    return redirect(target)
+
+
+@role_required
+def evidence_file(request, pk, file_pk):
+    assessment = get_assessment_for_user(request.user, pk)
+    answer_row = assessment.answers.filter(evidence__pk=file_pk).first()
+    if answer_row is None:
+        raise Http404
+    stored = answer_row.evidence.get(pk=file_pk)
+    if stored.deleted_at:
+        raise Http404
+    return file_response(stored)
+
+
+@require_POST
+@role_required
+def action(request, pk, name):
+    assessment = get_assessment_for_user(request.user, pk)
+    form = ReviewForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    unanswered = evaluate(assessment).result.unanswered if name == "submit" else ()
+    try:
+        services.apply_action(
+            assessment, name, user=request.user, comment=comment, unanswered=unanswered
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": workflow.ACTION_LABELS[name]})
+    return redirect("assessments:detail", pk)
+
+
+# Findings
+
+FINDINGS_PAGE_SIZE = 50
+
+
+class FindingFilterForm(forms.Form):
+    vendor = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    severity = forms.ChoiceField(
+        label=gettext_lazy("Severity"),
+        required=False,
+        choices=[("", gettext_lazy("All severities")), *Finding.Severity.choices],
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("All statuses")),
+            ("unresolved", gettext_lazy("Open or planned")),
+            *Finding.Status.choices,
+        ],
+    )
+
+
+class FindingForm(forms.ModelForm):
+    class Meta:
+        model = Finding
+        fields = ["status", "owner", "due_date", "remediation_plan", "closing_note"]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "remediation_plan": forms.Textarea(attrs={"rows": 3}),
+            "closing_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["owner"].queryset = (
+            get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct()
+        )
+        if not can_accept_risk(user):
+            self.fields["status"].choices = [
+                c for c in Finding.Status.choices if c[0] != Finding.Status.ACCEPTED
+            ]
+
+
+@role_required
+def finding_list(request):
+    filters = FindingFilterForm(request.GET or None)
+    findings = findings_visible_to(request.user).select_related(
+        "vendor", "item__section", "owner", "assessment"
+    )
+    vendor = None
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["vendor"]:
+            vendor = vendors_visible_to(request.user).filter(pk=data["vendor"]).first()
+            if vendor is None:
+                raise Http404
+            findings = findings.filter(vendor=vendor)
+        if data["severity"]:
+            findings = findings.filter(severity=data["severity"])
+        if data["status"] == "unresolved":
+            findings = findings.filter(status__in=[Finding.Status.OPEN, Finding.Status.PLANNED])
+        elif data["status"]:
+            findings = findings.filter(status=data["status"])
+    page = Paginator(
+        findings.order_by("severity_rank", "vendor__name_kana", "item__code", "pk"),
+        FINDINGS_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "assessments/finding_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "vendor": vendor,
+            "query": query.urlencode(),
+            "nav_active": "findings",
+        },
+    )
+
+
+@role_required
+def finding_detail(request, pk):
+    finding = get_finding_for_user(
+        request.user,
+        pk,
+        write=request.method == "POST",
+        queryset=Finding.objects.select_related("vendor", "item__section", "owner", "assessment"),
+    )
+    editable = can_update_finding(request.user, finding)
+    # The form does not offer "accepted" to staff, so check the raw value: a forged
+    # POST is refused outright rather than shown as a form error.
+    if request.POST.get("status") == Finding.Status.ACCEPTED and not can_accept_risk(request.user):
+        raise PermissionDenied
+    form = FindingForm(request.POST or None, instance=finding, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            update_finding(finding, **data)
+        except ValidationError as error:
+            form.add_error("closing_note", error)
+        else:
+            messages.success(request, _("The finding was updated."))
+            return redirect(finding)
+    return render(
+        request,
+        "assessments/finding_detail.html",
+        {"finding": finding, "form": form, "editable": editable, "nav_active": "findings"},
+    )
+
+
+# Comparison
+
+SEARCH_LIMIT = 30
+
+
+def _selected(request):
+    """The vendor ids in the query, in order; anything but a plain id is ignored."""
+    ids = []
+    for raw in request.GET.getlist("v"):
+        # ASCII digits only ("²".isdigit() is true) and short enough for a bigint column.
+        if raw.isascii() and raw.isdigit() and len(raw) <= 18 and int(raw) not in ids:
+            ids.append(int(raw))
+    return ids
+
+
+@permission_required("compare_vendors")
+def compare(request):
+    visible = vendors_visible_to(request.user).filter(archived_at__isnull=True)
+    ids = _selected(request)
+    selected = list(visible.filter(pk__in=ids)) if ids else []
+    selected.sort(key=lambda v: ids.index(v.pk))
+    error = None
+    columns = rows = None
+    if ids and not comparison.MIN_VENDORS <= len(selected) <= comparison.MAX_VENDORS:
+        error = _("Choose between %(min)s and %(max)s vendors you may see.") % {
+            "min": comparison.MIN_VENDORS,
+            "max": comparison.MAX_VENDORS,
+        }
+    elif selected:
+        columns, rows = comparison.compare(
+            visible.filter(pk__in=[v.pk for v in selected]).order_by("pk")
+        )
+        order = {v.pk: i for i, v in enumerate(selected)}
+        columns, rows = _reorder(columns, rows, order)
+        if request.GET.get("format") == "csv":
+            return _csv(columns, rows)
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    candidates = visible.exclude(pk__in=ids)
+    if q:
+        candidates = candidates.filter(
+            Q(name__icontains=q)
+            | Q(name_kana__icontains=q)
+            | Q(name_en__icontains=q)
+            | Q(engagement__icontains=q)
+        )
+    engagements = (
+        visible.exclude(engagement="")
+        .values("engagement")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=comparison.MIN_VENDORS)
+        .order_by("engagement")[:20]
+    )
+    counts = {row["engagement"]: row["n"] for row in engagements}
+    # One query for the vendors of every engagement shown, not one per engagement.
+    members = defaultdict(list)
+    for name, pk in (
+        visible.filter(engagement__in=list(counts))
+        .order_by("engagement", "name_kana", "pk")
+        .values_list("engagement", "pk")
+    ):
+        members[name].append(pk)
+    engagement_links = [
+        (name, n, "&".join(f"v={pk}" for pk in members[name][: comparison.MAX_VENDORS]))
+        for name, n in counts.items()
+    ]
+    return render(
+        request,
+        "assessments/compare.html",
+        {
+            "selected": selected,
+            "columns": columns,
+            "rows": rows,
+            "error": error,
+            "q": q,
+            "candidates": candidates.order_by("name_kana", "pk")[:SEARCH_LIMIT],
+            "engagement_links": engagement_links,
+            "selected_query": "&".join(f"v={v.pk}" for v in selected),
+            "nav_active": "compare",
+        },
+    )
+
+
+def _reorder(columns, rows, order):
+    index = sorted(range(len(columns)), key=lambda i: order[columns[i]["vendor"].pk])
+    columns = [columns[i] for i in index]
+    for row in rows:
+        row.cells = [row.cells[i] for i in index]
+        if row.scores:
+            row.scores = [row.scores[i] for i in index]
+    return columns, rows
+
+
+def _csv(columns, rows):
+    header = [_("Group"), _("Item"), *[c["vendor"].name for c in columns]]
+    body = [[row.group, row.label, *row.cells] for row in rows]
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return csv_response(f"vendor-comparison-{stamp}.csv", header, body)

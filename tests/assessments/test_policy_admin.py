@@ -1,0 +1,62 @@
+"""Admins keep the scoring policy in the Django admin; bad values are refused."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import ScoringPolicy
+
+
+@pytest.fixture
+def policy(db):
+    return ScoringPolicy.current()
+
+
+def _form(policy, **changes):
+    data = {
+        "bands": '[[85, "A"], [70, "B"], [55, "C"], [40, "D"]]',
+        "critical_cap": "D",
+        "residual_matrix": (
+            '{"1": {"A": "medium", "B": "medium", "C": "high", "D": "critical", "E": "critical"},'
+            ' "2": {"A": "low", "B": "medium", "C": "medium", "D": "high", "E": "critical"},'
+            ' "3": {"A": "low", "B": "low", "C": "medium", "D": "medium", "E": "high"}}'
+        ),
+        "reassessment_months": '{"critical": 3, "high": 6, "medium": 12, "low": 24}',
+    }
+    data.update(changes)
+    return data
+
+
+def test_admin_role_edits_the_policy(client, admin_user, policy):
+    client.force_login(admin_user)
+    url = reverse("admin:assessments_scoringpolicy_change", args=[policy.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, _form(policy, critical_cap="C"))
+    assert response.status_code == 302
+    policy.refresh_from_db()
+    assert policy.critical_cap == "C"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"bands": '[[40, "A"], [70, "B"], [55, "C"], [85, "D"]]'},  # not descending
+        {"reassessment_months": '{"critical": 0, "high": 6, "medium": 12, "low": 24}'},
+        {"residual_matrix": '{"1": {"A": "low"}}'},
+    ],
+)
+def test_invalid_policy_is_refused_with_a_message(client, admin_user, policy, changes):
+    client.force_login(admin_user)
+    url = reverse("admin:assessments_scoringpolicy_change", args=[policy.pk])
+    response = client.post(url, _form(policy, **changes))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    policy.refresh_from_db()
+    assert policy.bands == [[85, "A"], [70, "B"], [55, "C"], [40, "D"]]
+
+
+def test_managers_cannot_change_the_policy(client, manager, policy):
+    manager.is_staff = True
+    manager.save()
+    client.force_login(manager)
+    url = reverse("admin:assessments_scoringpolicy_change", args=[policy.pk])
+    assert client.get(url).status_code == 403
