@@ -33,6 +33,7 @@ test: system-deps-test $(VENV)/.installed-test
 	$(PY) manage.py compilemessages -v0 --ignore=$(VENV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from auditlog.models import LogEntry
+from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -80,11 +81,15 @@ def request_report(assessment: Assessment, language: str, *, user) -> tuple[Repo
     return report, True
 
 
+RENDER_TASK = "reports.render_report"
+
+
 def enqueue(report: Report) -> bool:
     """Hand the render task to the broker; False (and the report stays pending, for the
     sweep to queue again) when the broker cannot be reached."""
-    from .tasks import render_report
-
+    # By name from Celery's registry (autodiscovery imports reports.tasks), so that
+    # services never imports the tasks that import it.
+    render_report = current_app.tasks[RENDER_TASK]
     try:
         render_report.apply_async(
             args=[report.pk],

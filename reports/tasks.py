@@ -21,7 +21,7 @@ def backoff(retries: int) -> int:
 
 @shared_task(
     bind=True,
-    name="reports.render_report",
+    name=services.RENDER_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT,

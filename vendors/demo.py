@@ -218,8 +218,6 @@ def add_synthetic_vendors(count, users):
         v.set_categories([Vendor.Category.values[i % 6]])
         v.inherent_tier = v.tier_result.tier
         batch.append(v)
+    # bulk_create sends no signals: dashboard.demo, seeded last, replaces the figures.
     Vendor.objects.bulk_create(batch, batch_size=1000)
-    from dashboard.figures import invalidate_dashboard
-
-    invalidate_dashboard()  # bulk_create sends no signals
     return count

@@ -6,8 +6,9 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, DEMO_USERS, create_demo_users
 
-# Apps that add demo data, in dependency order; each has demo.seed(users, options, out).
-DEMO_MODULES = ("vendors.demo", "assessments.demo")
+# Apps that add demo data, lowest floor first; each has demo.seed(users, options, out).
+# Named, not imported: this command sits on a floor below them.
+DEMO_MODULES = ("vendors.demo", "assessments.demo", "dashboard.demo")
 
 
 class Command(BaseCommand):
@@ -24,11 +25,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = create_demo_users()
             for name in DEMO_MODULES:
-                try:
-                    module = import_module(name)
-                except ModuleNotFoundError:
-                    continue
-                module.seed(users, options, self.stdout)
+                import_module(name).seed(users, options, self.stdout)
         self.stdout.write("Demo logins (development only):")
         for username, _last, _first, _email, role in DEMO_USERS:
             self.stdout.write(f"  {username:<8} / {DEMO_PASSWORD}   ({role})")
