@@ -1,35 +1,79 @@
 """Writes to vendors and what belongs to them. History comes from django-auditlog."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.deletion import ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Vendor
+from .models import Contact, Tag, Vendor
 from .uploads import store_upload
 
 
 @transaction.atomic
-def save_vendor(form, contacts, *, user) -> Vendor:
-    """Create or update a vendor with its contacts; a new vendor is owned by its creator."""
-    vendor = form.save(commit=False)
-    if not vendor.pk:
+def save_vendor(
+    *,
+    user,
+    vendor: Vendor | None = None,
+    categories=(),
+    tags=(),
+    contacts=(),
+    removed_contacts=(),
+    **fields,
+) -> Vendor:
+    """Create or update a vendor with its tags and contacts; a new vendor is owned by its
+    creator. ``contacts`` are dicts of Contact fields, with ``pk`` for existing ones;
+    ``removed_contacts`` are pks of the vendor's contacts to delete."""
+    if vendor is None or vendor.pk is None:
+        vendor = vendor or Vendor()
         vendor.owner = user
+    for name, value in fields.items():
+        setattr(vendor, name, value)
+    vendor.set_categories(categories)
     vendor.save()
-    form.save_tags(vendor)
-    contacts.instance = vendor
-    contacts.save()
+    vendor.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
+    for data in contacts:
+        data = dict(data)
+        pk = data.pop("pk", None)
+        contact = vendor.contacts.get(pk=pk) if pk else Contact(vendor=vendor)
+        for name, value in data.items():
+            setattr(contact, name, value)
+        contact.save()
+    if removed_contacts:
+        for contact in vendor.contacts.filter(pk__in=list(removed_contacts)):
+            contact.delete()  # one by one, so each deletion is audited
     return vendor
 
 
 @transaction.atomic
-def save_with_file(form, *, vendor, user, upload_field: str, file_attr: str):
-    """Save a certification or contract, storing its new file first when one came."""
-    obj = form.save(commit=False)
-    obj.vendor = vendor
-    upload = form.cleaned_data.get(upload_field)
+def save_part(part, *, vendor: Vendor, user, upload=None, file_attr: str, **fields):
+    """Save a certification or contract of the vendor, storing its new file first when
+    one came."""
+    part.vendor = vendor
+    for name, value in fields.items():
+        setattr(part, name, value)
     if upload:
-        setattr(obj, file_attr, store_upload(upload, folder=f"vendors/{vendor.pk}", user=user))
-    obj.save()
-    return obj
+        setattr(part, file_attr, store_upload(upload, folder=f"vendors/{vendor.pk}", user=user))
+    part.save()
+    return part
+
+
+@transaction.atomic
+def assign(vendor: Vendor, *, owner, assigned_staff) -> None:
+    """Who owns the vendor and who else works on it (admins only, checked by the view)."""
+    vendor.owner = owner
+    vendor.save(update_fields=["owner", "updated_at"])
+    vendor.assigned_staff.set(assigned_staff)
+
+
+def delete_vendor(vendor: Vendor) -> None:
+    """Only a vendor nothing depends on is deleted; one with assessments is archived."""
+    try:
+        vendor.delete()
+    except ProtectedError:
+        raise ValidationError(
+            _("This vendor has assessments and cannot be deleted; archive it instead.")
+        ) from None
 
 
 def change_status(vendor: Vendor, status: str) -> None:

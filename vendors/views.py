@@ -1,7 +1,6 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models.deletion import ProtectedError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from .access import can_delete_vendor, can_edit_vendor, can_reassign, get_vendor
 from .forms import (
     AssignmentForm,
     CertificationForm,
+    ContactForm,
     ContactFormSet,
     ContractForm,
     StatusForm,
@@ -84,7 +84,21 @@ def _edit(request, vendor):
     form = VendorForm(request.POST or None, instance=vendor)
     contacts = ContactFormSet(request.POST or None, instance=vendor, prefix="contacts")
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
-        vendor = services.save_vendor(form, contacts, user=request.user)
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        vendor = services.save_vendor(
+            user=request.user,
+            vendor=vendor,
+            categories=form.cleaned_data["category_codes"],
+            tags=form.cleaned_data["tag_names"],
+            contacts=[
+                {**{k: v for k, v in f.cleaned_data.items() if k in ContactForm.Meta.fields}}
+                | ({"pk": f.instance.pk} if f.instance.pk else {})
+                for f in contacts.forms
+                if f.cleaned_data and f not in contacts.deleted_forms and f.has_changed()
+            ],
+            removed_contacts=[f.instance.pk for f in contacts.deleted_forms if f.instance.pk],
+            **data,
+        )
         messages.success(request, _("The vendor was saved."))
         return redirect(vendor)
     if request.method == "POST":
@@ -103,7 +117,11 @@ def assign(request, pk):
         raise PermissionDenied
     form = AssignmentForm(request.POST or None, instance=vendor)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.assign(
+            vendor,
+            owner=form.cleaned_data["owner"],
+            assigned_staff=form.cleaned_data["assigned_staff"],
+        )
         messages.success(request, _("The assignments were saved."))
         return redirect(vendor)
     return render(
@@ -147,11 +165,9 @@ def delete(request, pk):
         raise PermissionDenied
     if request.method == "POST":
         try:
-            vendor.delete()
-        except ProtectedError:
-            messages.error(
-                request, _("This vendor has assessments and cannot be deleted; archive it instead.")
-            )
+            services.delete_vendor(vendor)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
             return redirect(vendor)
         messages.success(request, _("The vendor was deleted."))
         return redirect("vendors:index")
@@ -165,8 +181,14 @@ def _part_form(request, pk, model, form_class, part_id, upload_field, file_attr,
     )
     form = form_class(request.POST or None, request.FILES or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        services.save_with_file(
-            form, vendor=vendor, user=request.user, upload_field=upload_field, file_attr=file_attr
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.save_part(
+            instance,
+            vendor=vendor,
+            user=request.user,
+            upload=form.cleaned_data.get(upload_field),
+            file_attr=file_attr,
+            **data,
         )
         messages.success(request, _("Saved."))
         return redirect(vendor)
