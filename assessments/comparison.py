@@ -12,22 +12,10 @@ from vendors.models import Certification
 from vendors.risk import RESIDUAL_RISK_CHOICES
 
 from .answers import display_answer
-from .evaluation import Evaluation
+from .evaluation import CONTRACT_ITEMS, Evaluation
 from .models import Answer, Assessment, ScoringPolicy
 
 MIN_VENDORS, MAX_VENDORS = 2, 5
-# Contract clauses a buyer compares first (codes of the default checklist).
-CONTRACT_ITEMS = (
-    "CON-01",
-    "CON-02",
-    "INC-01",
-    "CON-03",
-    "SUB-01",
-    "SUB-02",
-    "CON-04",
-    "CON-05",
-    "CON-06",
-)
 
 
 @dataclass

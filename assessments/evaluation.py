@@ -1,7 +1,45 @@
 """Bridge between the database and the pure scoring module: ORM rows in, plain
-specs and answers out, then assessments.scoring does the rest."""
+specs and answers out, then assessments.scoring does the rest. ``Evaluation.item_rows``
+is the one presenter of item rows for the section page, the PDF and the comparison."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import scoring
+from .answers import display_answer
+
+# The contract clauses the seed asks for, and the checklist items that prove them: one
+# list for the PDF and the comparison.
+CONTRACT_CLAUSES = (
+    (gettext_lazy("Non-disclosure agreement"), ("CON-01",)),
+    (gettext_lazy("Duty to report a leak, and within how many hours"), ("CON-02", "INC-01")),
+    (
+        gettext_lazy("Subcontracting: allowed or not, and on what terms"),
+        ("CON-03", "SUB-01", "SUB-02"),
+    ),
+    (gettext_lazy("Scope and basis of damages"), ("CON-04",)),
+    (gettext_lazy("Retention period and deletion method"), ("CON-05", "CON-06")),
+)
+CONTRACT_ITEMS = tuple(code for _title, codes in CONTRACT_CLAUSES for code in codes)
+
+
+@dataclass
+class ItemRow:
+    """One item as a page or a PDF shows it: the answer in words, how well it meets the
+    item (``css`` met/partial/failed/na/none with its ``label``), comment and evidence."""
+
+    item: Any
+    answer: Any  # the Answer row, or None
+    visible: bool
+    value: Any
+    display: str
+    comment: str
+    css: str
+    label: str
+    evidence: list = field(default_factory=list)
 
 
 def item_spec(item) -> scoring.ItemSpec:
@@ -41,6 +79,7 @@ class Evaluation:
         self.items = list(items)
         self.answers = answers
         self.specs = [item_spec(i) for i in self.items]
+        self.specs_by_code = {spec.code: spec for spec in self.specs}
         self.values = {code: a.value for code, a in answers.items()}
         self.visible = scoring.visible_codes(self.specs, self.values)
         options = {}
@@ -85,6 +124,46 @@ class Evaluation:
             missing = [i for i in shown if i.required and i not in answered]
             rows.append((section, len(answered), len(shown), len(missing)))
         return rows
+
+    def item_rows(self, section=None, *, codes=None) -> list[ItemRow]:
+        """The rows of ``section`` (or of the items with ``codes``, in that order)."""
+        if codes is not None:
+            by_code = self.items_by_code
+            items = [by_code[c] for c in codes if c in by_code]
+        else:
+            items = [i for i in self.items if section is None or i.section_id == section.pk]
+        return [self._row(item) for item in items]
+
+    def _row(self, item) -> ItemRow:
+        answer = self.answers.get(item.code)
+        visible = item.code in self.visible
+        value = answer.value if answer else None
+        css, label = self._meets(item, value, visible)
+        return ItemRow(
+            item=item,
+            answer=answer,
+            visible=visible,
+            value=value,
+            display=display_answer(item, value) if answer and visible else "—",
+            comment=answer.comment if answer else "",
+            css=css,
+            label=label,
+            evidence=list(answer.evidence.all()) if answer else [],
+        )
+
+    def _meets(self, item, value, visible) -> tuple[str, str]:
+        if not visible:
+            return "na", _("Not applicable")
+        if not scoring.is_answered(value):
+            return "none", _("Not answered")
+        score = scoring.item_value(self.specs_by_code[item.code], value)
+        if score is None:
+            return "na", _("Not applicable") if value == scoring.NA else _("Answered")
+        if score >= 1:
+            return "met", _("Met")
+        if score > 0:
+            return "partial", _("Partly met")
+        return "failed", _("Not met")
 
     def unanswered_items(self):
         codes = set(self.result.unanswered)

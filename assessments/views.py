@@ -135,24 +135,19 @@ def _section_context(request, assessment, code, *, problems=None):
     prefetch_related_objects(list(evaluation.answers.values()), "updated_by")
     problems = problems or {}
     rows = []
-    for item in evaluation.items:
-        if item.section_id != section.pk:
-            continue
-        answer = evaluation.answers.get(item.code)
-        problem = problems.get(item.code, {})
+    for row in evaluation.item_rows(section):
+        problem = problems.get(row.item.code, {})
         rows.append(
             {
-                "item": item,
-                "answer": answer,
-                "visible": item.code in evaluation.visible,
-                "value": problem.get("value", answer.value if answer else None),
-                "comment": problem.get("comment", answer.comment if answer else ""),
-                "revision": problem.get("revision", answer.revision if answer else 0),
+                **vars(row),
+                # What the user sent stays in the form when the save was refused.
+                "value": problem.get("value", row.value),
+                "comment": problem.get("comment", row.comment),
+                "revision": problem.get("revision", row.answer.revision if row.answer else 0),
                 "error": problem.get("error"),
                 "conflict": problem.get("conflict"),
-                "display": display_answer(item, answer.value) if answer else "—",
-                "yes_no_options": yes_no_options(item),
-                "choice_options": item.choice_options(),
+                "yes_no_options": yes_no_options(row.item),
+                "choice_options": row.item.choice_options(),
             }
         )
     return {

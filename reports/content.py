@@ -15,23 +15,12 @@ from django.utils.translation import gettext_lazy, override
 
 from assessments import scoring
 from assessments.answers import display_answer
-from assessments.evaluation import evaluate, item_spec
+from assessments.evaluation import CONTRACT_CLAUSES, evaluate
 from assessments.models import Answer, Assessment, Finding, ScoringPolicy
 from vendors.risk import RESIDUAL_RISK_CHOICES
 
 from . import rendering
 
-# The contract clauses the seed asks for, and the checklist items that prove them.
-CONTRACT_CLAUSES = (
-    (gettext_lazy("Non-disclosure agreement"), ("CON-01",)),
-    (gettext_lazy("Duty to report a leak, and within how many hours"), ("CON-02", "INC-01")),
-    (
-        gettext_lazy("Subcontracting: allowed or not, and on what terms"),
-        ("CON-03", "SUB-01", "SUB-02"),
-    ),
-    (gettext_lazy("Scope and basis of damages"), ("CON-04",)),
-    (gettext_lazy("Retention period and deletion method"), ("CON-05", "CON-06")),
-)
 # Residual risk and finding severity share the four levels and their labels.
 RISK_LABELS = dict(RESIDUAL_RISK_CHOICES)
 KNOCKOUT_LABELS = {
@@ -115,23 +104,6 @@ def fingerprint(assessment, language: str) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def _value_label(item, answer, visible) -> tuple[str, str]:
-    """(css class, words) for how well an answer meets its item."""
-    if not visible:
-        return "na", _("Not applicable")
-    value = answer.value if answer else None
-    if not scoring.is_answered(value):
-        return "none", _("Not answered")
-    score = scoring.item_value(item_spec(item), value)
-    if score is None:
-        return "na", _("Not applicable") if value == scoring.NA else _("Answered")
-    if score >= 1:
-        return "met", _("Met")
-    if score > 0:
-        return "partial", _("Partly met")
-    return "failed", _("Not met")
-
-
 def report_context(assessment, language: str, *, fingerprint: str, generated_at) -> dict:
     """The template context, built under the report's language."""
     with override(language):
@@ -174,47 +146,15 @@ def _context(assessment, language, fingerprint, generated_at):
         for level in scoring.SEVERITIES
     ]
 
-    sections = []
-    for section, section_score in evaluation.section_rows():
-        rows = []
-        for item in evaluation.items:
-            if item.section_id != section.pk:
-                continue
-            answer = evaluation.answers.get(item.code)
-            visible = item.code in evaluation.visible
-            css, label = _value_label(item, answer, visible)
-            rows.append(
-                {
-                    "item": item,
-                    "answer": display_answer(item, answer.value) if answer and visible else "—",
-                    "comment": answer.comment if answer else "",
-                    "evidence": [e.original_name for e in answer.evidence.all()] if answer else [],
-                    "css": css,
-                    "label": label,
-                }
-            )
-        sections.append({"section": section, "score": section_score, "rows": rows})
-
-    clauses = []
-    for title, codes in CONTRACT_CLAUSES:
-        rows = []
-        for code in codes:
-            item = items.get(code)
-            if item is None:
-                continue
-            answer = evaluation.answers.get(code)
-            visible = code in evaluation.visible
-            css, label = _value_label(item, answer, visible)
-            rows.append(
-                {
-                    "item": item,
-                    "answer": display_answer(item, answer.value) if answer and visible else "—",
-                    "css": css,
-                    "label": label,
-                }
-            )
-        if rows:
-            clauses.append({"title": title, "rows": rows})
+    sections = [
+        {"section": section, "score": section_score, "rows": evaluation.item_rows(section)}
+        for section, section_score in evaluation.section_rows()
+    ]
+    clauses = [
+        {"title": title, "rows": rows}
+        for title, codes in CONTRACT_CLAUSES
+        if (rows := evaluation.item_rows(codes=codes))
+    ]
 
     today = timezone.localdate()
     certifications = [
@@ -230,7 +170,7 @@ def _context(assessment, language, fingerprint, generated_at):
         "language": language,
         "assessment": assessment,
         "vendor": vendor,
-        "vendor_name": vendor.name if language == "ja" or not vendor.name_en else vendor.name_en,
+        "vendor_name": vendor.display_name(language),
         "approved": approved,
         "score": score,
         "rating": rating,
@@ -254,5 +194,5 @@ def _context(assessment, language, fingerprint, generated_at):
         "fingerprint": fingerprint,
         "page_counter": rendering.page_counter_css(),
         "title": _("Security assessment report: %(vendor)s")
-        % {"vendor": vendor.name if language == "ja" or not vendor.name_en else vendor.name_en},
+        % {"vendor": vendor.display_name(language)},
     }

@@ -88,7 +88,7 @@ class Report(models.Model):
 
     def download_name(self) -> str:
         vendor = self.assessment.vendor
-        name = vendor.name if self.language == "ja" or not vendor.name_en else vendor.name_en
+        name = vendor.display_name(self.language)
         day = (self.finished_at or self.requested_at).strftime("%Y%m%d")
         label = "評価報告書" if self.language == "ja" else "assessment-report"
         return f"{name}_{label}_{day}.pdf"

@@ -194,6 +194,13 @@ class Vendor(models.Model):
     def get_absolute_url(self):
         return reverse("vendors:detail", args=[self.pk])
 
+    def display_name(self, language: str) -> str:
+        """The name a reader of ``language`` knows the vendor by: the registered Japanese
+        name in Japanese, the English name (when there is one) in English."""
+        if language[:2] == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
     @property
     def intake(self) -> risk.Intake:
         return risk.Intake(
