@@ -66,12 +66,10 @@ def index(request):
     page = Paginator(assessments.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "assessments/assessment_list.html",
-        {"page": page, "filters": filters, "query": query.urlencode(), "nav_active": "assessments"},
+        {"page": page, "filters": filters, "nav_active": "assessments"},
     )
 
 
@@ -340,8 +338,6 @@ def finding_list(request):
         findings.order_by("severity_rank", "vendor__name_kana", "item__code", "pk"),
         FINDINGS_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "assessments/finding_list.html",
@@ -349,7 +345,6 @@ def finding_list(request):
             "page": page,
             "filters": filters,
             "vendor": vendor,
-            "query": query.urlencode(),
             "nav_active": "findings",
         },
     )

@@ -105,8 +105,6 @@ def audit_log(request, kind="changes"):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     if kind == "changes":
         page.object_list = with_related_names(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "audit/audit_log.html",
@@ -114,7 +112,6 @@ def audit_log(request, kind="changes"):
             "form": form,
             "page": page,
             "kind": kind,
-            "query": query.urlencode(),
             "nav_active": "audit",
         },
     )

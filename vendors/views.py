@@ -33,15 +33,12 @@ def index(request):
     params = filters.cleaned_data if filters.is_valid() else {}
     vendors = selectors.vendor_list(request.user, **{k: v for k, v in params.items() if v})
     page = Paginator(vendors, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "vendors/vendor_list.html",
         {
             "page": page,
             "filters": filters,
-            "query": query.urlencode(),
             "can_create": request.user.has_perm("accounts.register_vendors"),
             "nav_active": "vendors",
         },

@@ -12,7 +12,7 @@ def test_item_rows_say_how_well_each_answer_meets_its_item(assessment, staff):
     services.save_answer(assessment, items["CON-04"], value="partial", user=staff)
     services.save_answer(assessment, items["CON-05"], value="no", user=staff)
     rows = {r.item.code: r for r in evaluate(assessment).item_rows(codes=CONTRACT_ITEMS)}
-    assert [r for r in rows] == [c for c in CONTRACT_ITEMS if c in items]
+    assert list(rows) == [c for c in CONTRACT_ITEMS if c in items]
     assert (rows["CON-01"].css, rows["CON-04"].css, rows["CON-05"].css) == (
         "met",
         "partial",
@@ -31,7 +31,7 @@ def test_section_rows_are_the_items_of_that_section_in_order(assessment):
 
 
 def test_contract_items_come_from_the_clauses():
-    assert CONTRACT_ITEMS == tuple(code for _t, codes in CONTRACT_CLAUSES for code in codes)
+    assert tuple(code for _t, codes in CONTRACT_CLAUSES for code in codes) == CONTRACT_ITEMS
 
 
 def test_display_name_follows_the_language():

@@ -374,3 +374,14 @@ def test_seed_demo_adds_synthetic_vendors(db):
     synthetic = Vendor.objects.filter(name__startswith="合成テスト")
     assert synthetic.count() == 5
     assert all(v.inherent_tier == v.tier_result.tier for v in synthetic)
+
+
+def test_pagination_links_keep_the_filters_and_replace_the_page(client, staff):
+    from tests.vendors.factories import VendorFactory
+
+    VendorFactory.create_batch(30, owner=staff, status="candidate")
+    client.force_login(staff)
+    response = client.get("/vendors/?status=candidate&page=1")
+    content = response.content.decode()
+    assert 'href="?status=candidate&amp;page=2"' in content
+    assert "page=1&amp;page=2" not in content
