@@ -365,3 +365,17 @@ def test_list_query_count_does_not_grow_with_findings(
 # session, user, OTP device, groups, 2 x permissions, count, one page of findings with
 # vendor, item, section, owner and assessment joined, ... (the same for 7 or 42 findings)
 LIST_QUERIES = 11
+
+
+def test_refused_access_to_someone_elses_finding_is_logged(client, submitted, other_staff):
+    from accounts.models import AccessEvent
+
+    target = submitted.findings.first()
+    client.force_login(other_staff)
+    url = reverse("assessments:finding", args=[target.pk])
+    assert client.get(url).status_code == 404
+    event = AccessEvent.objects.get(kind=AccessEvent.Kind.DENIED)
+    assert (event.user, event.path) == (other_staff, url)
+    # A finding that does not exist is not a refusal.
+    client.get(reverse("assessments:finding", args=[999999]))
+    assert AccessEvent.objects.filter(kind=AccessEvent.Kind.DENIED).count() == 1
