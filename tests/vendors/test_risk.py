@@ -2,7 +2,7 @@
 
 import pytest
 from django.utils import translation
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from vendors import risk
@@ -89,6 +89,8 @@ def reportable_by_count(reasons):
 
 
 @given(st.integers(min_value=1, max_value=2_000_000))
+@example(1000)
+@example(1001)
 def test_the_person_count_case_starts_above_1000_people(people):
     """規則7条4号: more than 1,000. 1,000 is not over the threshold; 1,001 is."""
     intake = Intake(personal_data=True, record_volume=risk.volume_for_count(people))
