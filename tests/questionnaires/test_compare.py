@@ -158,7 +158,7 @@ def test_rows_compare_scores_ratings_knockouts_certifications_and_contracts(
     assert rows["Inherent tier"].cells == ["2", "2", "1"]
 
     physical = next(r for r in response.context["rows"] if r.group == "Score by section")
-    assert len([r for r in response.context["rows"] if r.group == "Score by section"]) == 10
+    assert len([r for r in response.context["rows"] if r.group == "Score by section"]) == 11  # the unscored scope section shows as "—"
     assert all(cell != "—" for cell in physical.cells)
 
     certs = {r.label: r.cells for r in response.context["rows"] if r.group == "Certifications"}
