@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='certification',
             name='renewal_in_time',
-            field=models.BooleanField(default=False, editable=False),
+            field=models.BooleanField(default=False, editable=False, verbose_name='renewal filed in time'),
         ),
         migrations.AddField(
             model_name='vendor',
