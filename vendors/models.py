@@ -397,9 +397,7 @@ class Certification(VendorPart):
     )
     # Derived from the two dates above on save, so lists and the dashboard can tell an
     # expired mark from one under timely renewal without month arithmetic in SQL.
-    renewal_in_time = models.BooleanField(
-        _("renewal filed in time"), default=False, editable=False
-    )
+    renewal_in_time = models.BooleanField(_("renewal filed in time"), default=False, editable=False)
     evidence = models.ForeignKey(
         StoredFile, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("evidence")
     )
