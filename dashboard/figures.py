@@ -24,6 +24,7 @@ from django.utils import timezone
 from assessments.access import assessments_visible_to, findings_visible_to
 from assessments.models import Assessment, Finding
 from vendors.access import sees_all_vendors, vendors_visible_to
+from vendors.certificates import ISO27001_2013_LAPSED_AFTER, OLD_EDITIONS
 from vendors.models import Certification, Vendor
 
 RISK_LEVELS = ("critical", "high", "medium", "low", "")
@@ -108,6 +109,7 @@ def count_dashboard_figures(user, today):
         submitted=Count("pk", filter=Q(status=Assessment.Status.SUBMITTED)),
     )
     assessments["reassessment_overdue"] = vendors.filter(next_reassessment_on__lt=today).count()
+    meti_below_required = vendors.filter(meti_below_required=True).count()
 
     # One range scan of the (valid_until, vendor) index up to 90 days ahead answers both.
     # Archived vendors are few: leaving them out this way needs no scan of all vendors.
@@ -115,9 +117,16 @@ def count_dashboard_figures(user, today):
     certs_of_visible = Certification.objects.exclude(vendor__in=archived)
     if not sees_all_vendors(user):
         certs_of_visible = certs_of_visible.filter(vendor__in=vendors.values("pk"))
-    certs = certs_of_visible.filter(valid_until__lte=today + timedelta(days=90)).aggregate(
-        expired=Count("vendor_id", distinct=True, filter=Q(valid_until__lt=today)),
-        expiring=Count("vendor_id", distinct=True, filter=Q(valid_until__gte=today)),
+    # A Privacy Mark renewed in time stays valid while the renewal is reviewed;
+    # an ISO/IEC 27001:2013 certificate is void after the transition, whatever its date.
+    lapsed = Q(valid_until__lt=today, renewal_in_time=False)
+    window = Q(valid_until__lte=today + timedelta(days=90))
+    if today > ISO27001_2013_LAPSED_AFTER:
+        lapsed |= Q(edition__in=OLD_EDITIONS)
+        window |= Q(edition__in=OLD_EDITIONS)
+    certs = certs_of_visible.filter(window).aggregate(
+        expired=Count("vendor_id", distinct=True, filter=lapsed),
+        expiring=Count("vendor_id", distinct=True, filter=~lapsed & Q(valid_until__gte=today)),
     )
     unresolved = [Finding.Status.OPEN, Finding.Status.PLANNED]
     findings = (
@@ -136,6 +145,7 @@ def count_dashboard_figures(user, today):
         "assessments": assessments,
         "certs": certs,
         "findings": findings,
+        "meti_below_required": meti_below_required,
     }
 
 

@@ -43,10 +43,16 @@ class VendorForm(forms.ModelForm):
             "personal_data",
             "sensitive_data",
             "payment_cards",
+            "my_number",
             "record_volume",
+            "telework",
+            "call_recording",
+            "data_location",
+            "data_location_detail",
             "confidential_on_vendor_it",
-            "internal_system_access",
             "business_critical",
+            "internal_system_access",
+            "meti_declared_level",
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 2}),
@@ -64,6 +70,7 @@ class VendorForm(forms.ModelForm):
             MaxLengthValidator(20) if isinstance(v, MaxLengthValidator) else v
             for v in number.validators
         ]
+        self.fields["data_location"].required = False
         if self.instance.pk:
             self.initial.setdefault("category_codes", self.instance.category_list)
             self.initial.setdefault(
@@ -90,10 +97,19 @@ class VendorForm(forms.ModelForm):
                 "personal_data",
                 "sensitive_data",
                 "payment_cards",
+                "my_number",
                 "record_volume",
+                "telework",
+                "call_recording",
+                "data_location",
+                "data_location_detail",
+            ),
+            Fieldset(
+                _("METI supply-chain security level (★3 or ★4)"),
                 "confidential_on_vendor_it",
-                "internal_system_access",
                 "business_critical",
+                "internal_system_access",
+                "meti_declared_level",
             ),
         )
 
@@ -105,6 +121,10 @@ class VendorForm(forms.ModelForm):
         ):
             raise ValidationError(_("Another vendor already has this corporate number."))
         return value
+
+    def clean_data_location(self):
+        # Older clients (and the API) may not send it: "not known yet" rather than an error.
+        return self.cleaned_data.get("data_location") or Vendor.DataLocation.UNKNOWN
 
     def clean_tag_names(self):
         names = [
@@ -175,15 +195,20 @@ class CertificationForm(DatedPartForm):
         model = Certification
         fields = [
             "kind",
+            "edition",
             "registration_number",
             "certification_body",
             "scope",
             "valid_from",
             "valid_until",
+            "last_surveillance_on",
+            "renewal_applied_on",
         ]
         widgets = {
             "valid_from": DATE_INPUT,
             "valid_until": DATE_INPUT,
+            "last_surveillance_on": DATE_INPUT,
+            "renewal_applied_on": DATE_INPUT,
             "scope": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -286,6 +311,11 @@ class VendorFilterForm(forms.Form):
         label=_("Reassessment"),
         required=False,
         choices=[("", _("Any")), ("overdue", _("Reassessment overdue"))],
+    )
+    meti = forms.ChoiceField(
+        label=_("METI level"),
+        required=False,
+        choices=[("", _("Any")), ("below", _("Below the required level"))],
     )
     sort = forms.ChoiceField(
         label=_("Sort"),

@@ -1,16 +1,15 @@
-from datetime import timedelta
-
 from auditlog.registry import auditlog
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import risk
+from . import certificates, meti, risk
 from .corporate_number import validate_corporate_number
 
-EXPIRY_WARNING_DAYS = 90
+EXPIRY_WARNING_DAYS = certificates.EXPIRY_WARNING_DAYS
 
 
 class StoredFile(models.Model):
@@ -64,6 +63,11 @@ class Vendor(models.Model):
         PRINTING = "printing", _("Printing and mailing")
         OTHER = "other", _("Other")
 
+    class DataLocation(models.TextChoices):
+        UNKNOWN = "unknown", _("Not known yet")
+        JAPAN = "japan", _("Japan only")
+        ABROAD = "abroad", _("Also abroad (named countries)")
+
     # Which lifecycle moves make sense: from -> allowed targets.
     TRANSITIONS = {
         Status.CANDIDATE: (Status.UNDER_REVIEW, Status.REJECTED),
@@ -106,19 +110,70 @@ class Vendor(models.Model):
         _("handles sensitive personal data (要配慮個人情報)"), default=False
     )
     payment_cards = models.BooleanField(_("handles payment card data"), default=False)
+    my_number = models.BooleanField(
+        _("handles My Number (特定個人情報)"),
+        default=False,
+        help_text=_(
+            "Subcontracting My Number work needs our permission (My Number Act Art. 10) and "
+            "its leaks have their own reporting rules."
+        ),
+    )
     record_volume = models.CharField(
         _("number of people's records"),
         max_length=10,
         choices=risk.VOLUME_CHOICES,
         default=risk.VOLUME_NONE,
     )
-    confidential_on_vendor_it = models.BooleanField(
-        _("our confidential information on the vendor's own IT"), default=False
+    telework = models.BooleanField(
+        _("operators may work from home"),
+        default=False,
+        help_text=_("Shows the checklist's questions on home-based operators."),
     )
-    internal_system_access = models.BooleanField(_("access to our internal systems"), default=False)
-    business_critical = models.BooleanField(_("an outage would stop our business"), default=False)
+    call_recording = models.BooleanField(_("records calls or keeps voice data"), default=False)
+    data_location = models.CharField(
+        _("where our data is kept"),
+        max_length=10,
+        choices=DataLocation.choices,
+        default=DataLocation.UNKNOWN,
+    )
+    data_location_detail = models.CharField(
+        _("country and cloud region"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. “Japan, AWS Tokyo region”; abroad, name every country."),
+    )
+    # The three questions of METI's supply-chain security evaluation; any "yes" asks for ★4.
+    confidential_on_vendor_it = models.BooleanField(
+        _("our important confidential information is handled on the vendor's IT"),
+        default=False,
+        help_text=_("Information whose leak would hurt our reputation or lead to claims."),
+    )
+    internal_system_access = models.BooleanField(
+        _("the vendor's environment can reach our internal systems"), default=False
+    )
+    business_critical = models.BooleanField(
+        _("the vendor stopping would delay our business beyond what we can accept"),
+        default=False,
+    )
     inherent_tier = models.PositiveSmallIntegerField(
         _("inherent-risk tier"), choices=risk.TIER_CHOICES, default=3, editable=False
+    )
+    meti_declared_level = models.CharField(
+        _("declared security level"),
+        max_length=20,
+        choices=meti.DeclaredLevel.choices,
+        default=meti.DeclaredLevel.NONE,
+        blank=True,
+        help_text=_("METI ★3/★4 or IPA SECURITY ACTION ★1/★2, as the vendor shows it."),
+    )
+    meti_required_level = models.PositiveSmallIntegerField(
+        _("required METI level"),
+        choices=meti.REQUIRED_LEVEL_CHOICES,
+        default=meti.STAR3,
+        editable=False,
+    )
+    meti_below_required = models.BooleanField(
+        _("below the required METI level"), default=True, editable=False
     )
 
     owner = models.ForeignKey(
@@ -187,8 +242,16 @@ class Vendor(models.Model):
 
     def save(self, *args, **kwargs):
         self.inherent_tier = self.tier_result.tier
+        level = self.meti_result
+        self.meti_required_level = level.required
+        self.meti_below_required = level.short
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "inherent_tier"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "inherent_tier",
+                "meti_required_level",
+                "meti_below_required",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -207,6 +270,7 @@ class Vendor(models.Model):
             personal_data=self.personal_data,
             sensitive_data=self.sensitive_data,
             payment_cards=self.payment_cards,
+            my_number=self.my_number,
             record_volume=self.record_volume,
             confidential_on_vendor_it=self.confidential_on_vendor_it,
             internal_system_access=self.internal_system_access,
@@ -216,6 +280,15 @@ class Vendor(models.Model):
     @property
     def tier_result(self) -> risk.TierResult:
         return risk.inherent_tier(self.intake)
+
+    @property
+    def meti_result(self) -> meti.MetiResult:
+        questions = meti.MetiQuestions(
+            confidential_on_vendor_it=self.confidential_on_vendor_it,
+            business_critical=self.business_critical,
+            internal_system_access=self.internal_system_access,
+        )
+        return meti.required_level(questions, self.meti_declared_level)
 
     @property
     def category_list(self) -> list[str]:
@@ -279,17 +352,59 @@ class Certification(VendorPart):
         ISMAP = "ismap", _("ISMAP")
         OTHER = "other", _("Other")
 
+    class Edition(models.TextChoices):
+        UNKNOWN = "", _("Not recorded")
+        ISO27001_2022 = "iso27001_2022", _("ISO/IEC 27001:2022 (JIS Q 27001:2023)")
+        ISO27001_2013 = "iso27001_2013", _("ISO/IEC 27001:2013 (JIS Q 27001:2014)")
+        JISQ15001_2023 = "jisq15001_2023", _("JIS Q 15001:2023")
+        JISQ15001_2017 = "jisq15001_2017", _("JIS Q 15001:2017")
+
     class State(models.TextChoices):
-        VALID = "valid", _("Valid")
-        EXPIRING = "expiring", _("Expiring within 90 days")
-        EXPIRED = "expired", _("Expired")
+        VALID = certificates.VALID, _("Valid")
+        EXPIRING = certificates.EXPIRING, _("Expiring within 90 days")
+        EXPIRED = certificates.EXPIRED, _("Expired")
+        UNDER_RENEWAL = certificates.UNDER_RENEWAL, _("Valid while the renewal is reviewed")
+        OLD_EDITION = certificates.OLD_EDITION, _("Old edition, no longer valid")
+
+    class Badge(models.TextChoices):
+        RENEWAL_WINDOW_OPEN = certificates.RENEWAL_WINDOW_OPEN, _("Renewal window open")
+        SURVEILLANCE_OVERDUE = certificates.SURVEILLANCE_OVERDUE, _("Surveillance audit overdue")
 
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
-    registration_number = models.CharField(_("registration number"), max_length=100, blank=True)
+    edition = models.CharField(
+        _("edition"), max_length=20, choices=Edition.choices, default=Edition.UNKNOWN, blank=True
+    )
+    registration_number = models.CharField(
+        _("registration number"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Privacy Mark: 8 digits with the optional count of grants, e.g. 10820123(05). "
+            "ISMS: the number on the certificate, as listed in ISMS-AC's register."
+        ),
+    )
     certification_body = models.CharField(_("certification body"), max_length=200, blank=True)
     scope = models.TextField(_("scope"), blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"))
+    last_surveillance_on = models.DateField(
+        _("last surveillance audit"),
+        null=True,
+        blank=True,
+        help_text=_("ISMS: the date of the latest yearly surveillance audit."),
+    )
+    renewal_applied_on = models.DateField(
+        _("renewal applied on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Privacy Mark: filed 8 to 4 months before the end of validity, the mark stays "
+            "valid while the renewal is reviewed."
+        ),
+    )
+    # Derived from the two dates above on save, so lists and the dashboard can tell an
+    # expired mark from one under timely renewal without month arithmetic in SQL.
+    renewal_in_time = models.BooleanField(_("renewal filed in time"), default=False, editable=False)
     evidence = models.ForeignKey(
         StoredFile, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("evidence")
     )
@@ -304,12 +419,45 @@ class Certification(VendorPart):
     def __str__(self):
         return f"{self.get_kind_display()} {self.registration_number}".strip()
 
+    def save(self, *args, **kwargs):
+        self.renewal_in_time = self.kind == self.Kind.PMARK and certificates.renewal_filed_in_time(
+            self.valid_until, self.renewal_applied_on
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "renewal_in_time"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.registration_number = certificates.normalize_registration_number(
+            self.registration_number
+        )
+        if not certificates.registration_number_ok(self.kind, self.registration_number):
+            if self.kind == self.Kind.PMARK:
+                message = _(
+                    "A Privacy Mark number has 8 digits and may end with the count of grants "
+                    "in brackets, e.g. 10820123(05)."
+                )
+            else:
+                message = _(
+                    "An ISMS certificate number uses letters, digits, spaces and hyphens and "
+                    "contains at least one digit, e.g. IS 123456."
+                )
+            raise ValidationError({"registration_number": message})
+
+    def status_on(self, day) -> certificates.CertificateStatus:
+        return certificates.certificate_status(
+            kind=self.kind,
+            valid_until=self.valid_until,
+            today=day,
+            edition=self.edition,
+            valid_from=self.valid_from,
+            last_surveillance_on=self.last_surveillance_on,
+            renewal_applied_on=self.renewal_applied_on,
+        )
+
     def state_on(self, day) -> str:
-        if self.valid_until < day:
-            return self.State.EXPIRED
-        if self.valid_until <= day + timedelta(days=EXPIRY_WARNING_DAYS):
-            return self.State.EXPIRING
-        return self.State.VALID
+        return self.status_on(day).state
 
     @property
     def state(self) -> str:
@@ -317,6 +465,11 @@ class Certification(VendorPart):
 
     def get_state_display(self):
         return self.State(self.state).label
+
+    @property
+    def badge_labels(self) -> list[str]:
+        status = self.status_on(timezone.localdate())
+        return [self.Badge(code).label for code in status.badges]
 
 
 class Contract(VendorPart):

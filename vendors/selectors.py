@@ -31,6 +31,7 @@ def vendor_list(
     risk="",
     rating="",
     reassessment="",
+    meti="",
     sort="name",
     archived=False,
 ):
@@ -47,6 +48,8 @@ def vendor_list(
         vendors = vendors.filter(current_rating="")
     if reassessment == "overdue":
         vendors = vendors.filter(next_reassessment_on__lt=today)
+    if meti == "below":
+        vendors = vendors.filter(meti_below_required=True)
     if q:
         # Kana and kanji have no case: skip UPPER() on every row (3x slower on PostgreSQL).
         lookup = "icontains" if q.lower() != q.upper() else "contains"
@@ -65,7 +68,10 @@ def vendor_list(
     if category in Vendor.Category.values:
         vendors = vendors.filter(categories__contains=f",{category},")
     if cert == "expired":
-        vendors = vendors.filter(certifications__valid_until__lt=today).distinct()
+        # A Privacy Mark renewed in time is still valid while the renewal is reviewed.
+        vendors = vendors.filter(
+            certifications__valid_until__lt=today, certifications__renewal_in_time=False
+        ).distinct()
     elif cert == "expiring":
         vendors = vendors.filter(
             certifications__valid_until__gte=today,

@@ -52,6 +52,7 @@ def save_part(part, *, vendor: Vendor, user, upload=None, file_attr: str, **fiel
     part.vendor = vendor
     for name, value in fields.items():
         setattr(part, name, value)
+    part.clean()  # the model's own rules: normalised numbers, dates in order
     if upload:
         setattr(part, file_attr, store_upload(upload, folder=f"vendors/{vendor.pk}", user=user))
     part.save()

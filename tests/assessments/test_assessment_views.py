@@ -528,7 +528,7 @@ def test_section_page_query_count_does_not_grow_with_items_or_evidence(
     client, django_assert_num_queries, assessment, version, staff, media, code
 ):
     codes = list(version.items.filter(section__code=code).values_list("code", flat=True))
-    assert len(codes) == {"OPE": 5, "INC": 8}[code]
+    assert len(codes) == {"OPE": 8, "INC": 11}[code]
     fill_with_evidence(assessment, staff, media, codes)
     client.force_login(staff)
     url = section_url(assessment, code)

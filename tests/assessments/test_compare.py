@@ -157,8 +157,10 @@ def test_rows_compare_scores_ratings_knockouts_certifications_and_contracts(
     assert rows["Knockouts"].cells == ["None", "INC-01, CON-01", "INC-01"]
     assert rows["Inherent tier"].cells == ["2", "2", "1"]
 
-    physical = next(r for r in response.context["rows"] if r.group == "Score by section")
-    assert len([r for r in response.context["rows"] if r.group == "Score by section"]) == 10
+    sections = [r for r in response.context["rows"] if r.group == "Score by section"]
+    assert len(sections) == 11
+    scope, physical = sections[0], next(r for r in sections if r.label == "Physical safeguards")
+    assert scope.cells == ["—", "—", "—"]  # the scope section is not scored
     assert all(cell != "—" for cell in physical.cells)
 
     certs = {r.label: r.cells for r in response.context["rows"] if r.group == "Certifications"}

@@ -15,7 +15,7 @@ from assessments.models import ScoringPolicy
 from tests.assessments.builders import approved_assessment, fill, make_vendor
 
 STRICT_BANDS = [[99.9, "A"], [99.8, "B"], [99.7, "C"], [99.6, "D"]]  # below 99.6: E
-SECTIONS = 10  # in the default checklist
+SECTIONS = 11  # in the default checklist
 
 
 def set_policy(**fields):

@@ -44,8 +44,8 @@ def test_default_checklist_parses(default):
     assert 9 <= len(default.sections) <= 11
 
 
-def test_default_item_count_is_between_40_and_70(default):
-    assert 40 <= len(all_items(default)) <= 70
+def test_default_item_count_is_between_80_and_110(default):
+    assert 80 <= len(all_items(default)) <= 110
 
 
 def test_every_default_item_maps_to_iso27001(default):

@@ -128,8 +128,8 @@ def test_the_nav_marks_the_checklist_as_active(admin_client, published):
 def test_the_versions_list_shows_numbers_status_and_item_counts(admin_client, published, draft):
     response = admin_client.get(reverse("questionnaires:checklist"))
     versions = {v.pk: v for v in response.context["versions"]}
-    assert versions[published.pk].item_count == 65
-    assert versions[draft.pk].item_count == 65
+    assert versions[published.pk].item_count == 95
+    assert versions[draft.pk].item_count == 95
     page = text_of(response)
     assert "Published" in page and "Draft" in page
     assert reverse("questionnaires:version_publish", args=[draft.pk]) in page
@@ -165,7 +165,7 @@ def test_the_versions_list_needs_a_fixed_number_of_queries(
 def test_the_preview_shows_every_item_with_its_answer_widget(admin_client, published):
     response = admin_client.get(reverse("questionnaires:version", args=[published.pk]))
     page = text_of(response)
-    assert page.count('class="list-group-item py-3"') == 65
+    assert page.count('class="list-group-item py-3"') == 95
     hours = published.items.get(answer_type="number")
     assert "hours" in page
     assert hours.question_en in page
@@ -422,7 +422,7 @@ def test_items_of_a_published_version_cannot_be_edited(admin_client, published):
     assert checklists.export_yaml(published) == checklists.export_yaml(
         ChecklistVersion.objects.get(pk=published.pk)
     )
-    assert published.items.count() == 65
+    assert published.items.count() == 95
 
 
 def test_adding_an_item(admin_client, draft):
@@ -455,7 +455,7 @@ def test_adding_an_item_with_a_duplicate_code_is_refused(admin_client, draft):
     response = admin_client.post(reverse("questionnaires:item_add", args=[section.pk]), data)
     assert response.status_code == 200
     assert 'Duplicate item code "POL-01"' in text_of(response)
-    assert draft.items.count() == 65
+    assert draft.items.count() == 95
 
 
 def test_editing_a_section(admin_client, draft):

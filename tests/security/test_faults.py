@@ -79,4 +79,4 @@ def test_dumpdata_and_loaddata_round_trip_the_data(staff, manager, tmp_path):
     assert restored.certifications.get().kind == "pmark"
     answer = Answer.objects.get(assessment__vendor=restored, item__code="INC-01")
     assert (answer.value, answer.comment) == (24, "24時間以内に報告")
-    assert Assessment.objects.get(vendor=restored).version.items.count() == 65
+    assert Assessment.objects.get(vendor=restored).version.items.count() == 95

@@ -171,7 +171,9 @@ def test_a_traversing_name_is_stored_under_a_random_name_in_media(
 def test_two_uploads_of_the_same_name_do_not_collide(client, staff, vendor, media):
     client.force_login(staff)
     post_certificate(client, vendor, pdf_upload("same.pdf"))
-    post_certificate(client, vendor, pdf_upload("same.pdf"), kind="pmark")
+    post_certificate(
+        client, vendor, pdf_upload("same.pdf"), kind="pmark", registration_number="10820123(01)"
+    )
     names = set(StoredFile.objects.values_list("storage_name", flat=True))
     assert len(names) == 2
 

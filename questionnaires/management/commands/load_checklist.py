@@ -1,7 +1,12 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from questionnaires.checklist_schema import ChecklistImportError, parse_checklist
+from questionnaires.checklist_schema import (
+    DEFAULT_CHECKLIST_PATH,
+    ChecklistImportError,
+    parse_checklist,
+)
 from questionnaires.checklists import import_doc, install_default_checklist
+from questionnaires.coverage import BUNDLED_SETS
 from questionnaires.models import Checklist
 
 
@@ -14,8 +19,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?", help="a checklist YAML file to import as a draft")
         parser.add_argument("--publish", action="store_true", help="publish the imported version")
+        parser.add_argument(
+            "--bundled",
+            choices=[*BUNDLED_SETS, "all"],
+            help="install a question set shipped beside the default as its own checklist",
+        )
 
-    def handle(self, *args, file=None, publish=False, **options):
+    def handle(self, *args, file=None, publish=False, bundled=None, **options):
+        if bundled:
+            for name in BUNDLED_SETS if bundled == "all" else (bundled,):
+                self.install_bundled(name)
+            return
         if file is None:
             version = install_default_checklist()
             if version is None:
@@ -33,3 +47,11 @@ class Command(BaseCommand):
             raise CommandError(f"{file} was not imported:\n{exc}") from exc
         version = import_doc(doc, checklist=Checklist.objects.first(), publish=publish)
         self.stdout.write(f"Imported {file} as {version}.")
+
+    def install_bundled(self, name):
+        doc = parse_checklist((DEFAULT_CHECKLIST_PATH.parent / f"{name}.yaml").read_text("utf-8"))
+        if Checklist.objects.filter(name_en=doc.name["en"]).exists():
+            self.stdout.write(f"{name} already installed.")
+            return
+        version = import_doc(doc, publish=True)
+        self.stdout.write(f"Installed {name}: {version} ({version.items.count()} items).")
