@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .checklist_schema import ANSWER_TYPES, RISK_AREAS
+from .checklist_schema import AnswerType, RiskArea
 
 
 def localized(obj, field: str) -> str:
@@ -143,6 +143,8 @@ class EditableInDraft(models.Model):
 
 
 class Section(EditableInDraft):
+    RiskArea = RiskArea
+
     version = models.ForeignKey(
         ChecklistVersion,
         on_delete=models.CASCADE,
@@ -151,9 +153,7 @@ class Section(EditableInDraft):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     code = models.CharField(_("code"), max_length=10)
-    risk_area = models.CharField(
-        _("risk area"), max_length=30, choices=[(a, a) for a in RISK_AREAS]
-    )
+    risk_area = models.CharField(_("risk area"), max_length=30, choices=RiskArea.choices)
     weight = models.FloatField(_("weight"), default=1)
     title_ja = models.CharField(_("title (Japanese)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
@@ -181,6 +181,8 @@ class Section(EditableInDraft):
 
 
 class Item(EditableInDraft):
+    AnswerType = AnswerType
+
     version = models.ForeignKey(
         ChecklistVersion, on_delete=models.CASCADE, related_name="items", verbose_name=_("version")
     )
@@ -189,9 +191,7 @@ class Item(EditableInDraft):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     code = models.CharField(_("code"), max_length=13)
-    answer_type = models.CharField(
-        _("answer type"), max_length=20, choices=[(t, t) for t in ANSWER_TYPES]
-    )
+    answer_type = models.CharField(_("answer type"), max_length=20, choices=AnswerType.choices)
     weight = models.FloatField(_("weight"), default=1)
     critical = models.BooleanField(_("critical"), default=False)
     allow_na = models.BooleanField(_("N/A allowed"), default=False)

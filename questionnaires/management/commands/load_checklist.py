@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from questionnaires.checklist_schema import ChecklistImportError, parse_checklist
+from questionnaires.checklist_schema import ChecklistImportError
+from questionnaires.checklist_yaml import parse_checklist
 from questionnaires.checklists import import_doc, install_default_checklist
 from questionnaires.models import Checklist
 
