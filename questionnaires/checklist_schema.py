@@ -315,7 +315,9 @@ class _Checker:
         required: tuple[str, ...],
     ) -> dict[str, Any] | None:
         if not isinstance(value, dict):
-            self.error(path, _("%(where)s must be a mapping of keys and values.") % {"where": where})
+            self.error(
+                path, _("%(where)s must be a mapping of keys and values.") % {"where": where}
+            )
             return None
         result: dict[str, Any] = {}
         for key, entry in value.items():
@@ -527,7 +529,10 @@ class _Checker:
             mapping.get("description", _MISSING), path + ("description",), where, "description"
         )
         version_label = self.string(
-            mapping.get("version_label", _MISSING), path + ("version_label",), where, "version_label"
+            mapping.get("version_label", _MISSING),
+            path + ("version_label",),
+            where,
+            "version_label",
         )
         if name is None or version_label is None:
             return None
@@ -625,7 +630,9 @@ class _Checker:
             "section": section_where,
             "position": position,
         }
-        mapping = self.mapping(value, path, where, ITEM_KEYS, ("code", "type", "weight", "question"))
+        mapping = self.mapping(
+            value, path, where, ITEM_KEYS, ("code", "type", "weight", "question")
+        )
         if mapping is None:
             return None
 
@@ -811,7 +818,9 @@ class _Checker:
 
     def choices(self, value: Any, path: Path, where: str) -> tuple[ChoiceDoc, ...] | None:
         if not _is_sequence(value) or len(value) < 2:
-            self.error(path, _("%(where)s: choices must be a list of at least two.") % {"where": where})
+            self.error(
+                path, _("%(where)s: choices must be a list of at least two.") % {"where": where}
+            )
             return None
         result: list[ChoiceDoc] = []
         seen: dict[str, Path] = {}
@@ -1081,4 +1090,3 @@ def _item_to_dict(item: ItemDoc) -> dict[str, Any]:
     if item.condition is not None:
         data["condition"] = {"item": item.condition.item, "values": list(item.condition.values)}
     return data
-

@@ -25,6 +25,7 @@ from .models import ChecklistVersion, Item, Section
 
 MAX_IMPORT_BYTES = 1024 * 1024
 
+
 def _rows(rows: int):
     return forms.Textarea(attrs={"rows": rows})
 

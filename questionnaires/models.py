@@ -165,7 +165,12 @@ class Section(EditableInDraft):
         verbose_name_plural = _("sections")
         ordering = ["version", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "code"], name="section_code_unique")
+            models.UniqueConstraint(fields=["version", "code"], name="section_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0),
+                name="section_weight_positive",
+                violation_error_message=_("The weight of a section must be greater than 0."),
+            ),
         ]
 
     def __str__(self):
@@ -183,8 +188,15 @@ class Section(EditableInDraft):
 class Item(EditableInDraft):
     AnswerType = AnswerType
 
+    # Always the section's version (set by save()); kept on the item so that item codes
+    # are unique per version. The database refuses an item whose version is not its
+    # section's (migration 0008: a two-column foreign key on PostgreSQL, triggers on SQLite).
     version = models.ForeignKey(
-        ChecklistVersion, on_delete=models.CASCADE, related_name="items", verbose_name=_("version")
+        ChecklistVersion,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=_("version"),
+        editable=False,
     )
     section = models.ForeignKey(
         Section, on_delete=models.CASCADE, related_name="items", verbose_name=_("section")
@@ -217,10 +229,22 @@ class Item(EditableInDraft):
         verbose_name = _("item")
         verbose_name_plural = _("items")
         ordering = ["version", "section__position", "position", "pk"]
-        constraints = [models.UniqueConstraint(fields=["version", "code"], name="item_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="item_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=0),
+                name="item_weight_not_negative",
+                violation_error_message=_("The weight of an item must not be negative."),
+            ),
+        ]
 
     def __str__(self):
         return self.code
+
+    def save(self, *args, **kwargs):
+        if self.section_id is not None:
+            self.version_id = self.section.version_id
+        super().save(*args, **kwargs)
 
     @property
     def question(self):
