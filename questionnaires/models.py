@@ -189,8 +189,8 @@ class Item(EditableInDraft):
     AnswerType = AnswerType
 
     # Always the section's version (set by save()); kept on the item so that item codes
-    # are unique per version. The database refuses an item whose version is not its
-    # section's (migration 0008: a two-column foreign key on PostgreSQL, triggers on SQLite).
+    # are unique per version. PostgreSQL refuses an item whose version is not its
+    # section's (migration 0008: a foreign key over section and version).
     version = models.ForeignKey(
         ChecklistVersion,
         on_delete=models.CASCADE,

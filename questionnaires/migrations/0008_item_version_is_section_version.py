@@ -1,10 +1,13 @@
-"""The database refuses an item whose version is not its section's version.
+"""PostgreSQL refuses an item whose version is not its section's version.
 
-Django cannot declare a foreign key over two columns, so this is SQL: on
-PostgreSQL a foreign key (section_id, version_id) -> section (id, version_id);
-on SQLite, which cannot add a constraint to an existing table, triggers.
-A later migration that makes Django rebuild questionnaires_item on SQLite drops
-the triggers: tests/questionnaires/test_checklist_rules.py then fails.
+Django cannot declare a foreign key over two columns, so this is SQL: a foreign
+key (section_id, version_id) -> section (id, version_id). Django's PostgreSQL
+migrations alter tables in place and leave it alone.
+
+SQLite (the embedded mode) is left out on purpose: it cannot add a constraint
+to an existing table, and triggers that read the other table would make every
+later Django rebuild of either table fail ("error in trigger ... no such
+table"). There, Item.save() derives the version from the section.
 """
 
 from django.db import migrations
@@ -23,37 +26,9 @@ POSTGRESQL = [
     ),
 ]
 
-_ITEM_MISMATCH = (
-    "NEW.version_id IS NOT"
-    " (SELECT version_id FROM questionnaires_section WHERE id = NEW.section_id)"
-)
-_REFUSE = "BEGIN SELECT RAISE(ABORT, 'item_version_is_section_version'); END"
-
-SQLITE = [
-    (
-        "CREATE TRIGGER item_version_is_section_version_insert"
-        f" BEFORE INSERT ON questionnaires_item WHEN {_ITEM_MISMATCH} {_REFUSE}",
-        "DROP TRIGGER item_version_is_section_version_insert",
-    ),
-    (
-        "CREATE TRIGGER item_version_is_section_version_update"
-        " BEFORE UPDATE OF section_id, version_id ON questionnaires_item"
-        f" WHEN {_ITEM_MISMATCH} {_REFUSE}",
-        "DROP TRIGGER item_version_is_section_version_update",
-    ),
-    (
-        "CREATE TRIGGER section_version_is_its_items_version"
-        " BEFORE UPDATE OF version_id ON questionnaires_section"
-        " WHEN EXISTS (SELECT 1 FROM questionnaires_item"
-        " WHERE section_id = NEW.id AND version_id IS NOT NEW.version_id)"
-        f" {_REFUSE}",
-        "DROP TRIGGER section_version_is_its_items_version",
-    ),
-]
-
 
 def _statements(schema_editor):
-    return {"postgresql": POSTGRESQL, "sqlite": SQLITE}.get(schema_editor.connection.vendor, [])
+    return POSTGRESQL if schema_editor.connection.vendor == "postgresql" else []
 
 
 def forwards(apps, schema_editor):
