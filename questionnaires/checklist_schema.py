@@ -441,11 +441,14 @@ class _Checker:
             )
             return None
         mapping = self.mapping(value, path, f"{where} {label}", LANGUAGES, ())
-        names = {"ja": _("Japanese"), "en": _("English")}
         result: Text = {}
         for lang in LANGUAGES:
-            params = {"where": where, "language": names[lang], "code": lang, "field": label}
             entry = mapping.get(lang, _MISSING)
+            if isinstance(entry, str) and entry.strip():
+                result[lang] = entry.strip()
+                continue
+            language = _("Japanese") if lang == "ja" else _("English")
+            params = {"where": where, "language": language, "code": lang, "field": label}
             if entry is _MISSING:
                 self.error(
                     path,
@@ -466,7 +469,7 @@ class _Checker:
                     % params,
                 )
             else:
-                result[lang] = str(entry).strip()
+                result[lang] = str(entry).strip()  # a number or a flag, taken as written
         return result if len(result) == len(LANGUAGES) else None
 
     def string_list(
