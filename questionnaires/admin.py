@@ -47,4 +47,4 @@ class ItemAdmin(DraftOnlyAdmin):
     list_filter = ("version__status", "answer_type", "critical", "evidence_expected")
     search_fields = ("code", "question_ja", "question_en")
     list_select_related = ("version__checklist",)
-    raw_id_fields = ("version", "section")
+    raw_id_fields = ("section",)

@@ -1,72 +1,86 @@
-"""Checklist YAML format: parse, validate and dump checklist templates.
+"""The checklist document: its vocabulary, its frozen dataclasses and its rules.
 
-A pure module (no ORM): it turns the YAML text of a checklist (the shipped
-``checklists/default.yaml`` or a file an admin imports) into frozen dataclasses,
-and back into canonical YAML.
+A pure module (no ORM, no YAML). :func:`doc_from_dict` checks plain data (dicts,
+lists, text, numbers, flags) against the rules of a checklist and returns a
+:class:`ChecklistDoc`; :func:`validate` checks a document built in memory (the
+editor's) by the same rules. Every problem is collected, and all are raised
+together as one :class:`ChecklistImportError`.
 
-Parsing composes YAML *nodes* first, so every problem can name the 1-based line
-of the offending key or value. All problems are collected and raised together
-as one :class:`ChecklistImportError`.
+The YAML edge (``checklist_yaml``) reads a file into plain data and passes a
+:class:`Source` that knows where each value stood, so the problems of an
+import name their lines; a document built in memory has no lines.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-import yaml
+from django.db.models.enums import TextChoices
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 __all__ = [
     "ANSWER_TYPES",
     "CHOICE_TYPES",
-    "DEFAULT_CHECKLIST_PATH",
     "ISO27001_CONTROL_COUNTS",
     "LANGUAGES",
     "RISK_AREAS",
     "YES_NO_VALUES",
+    "AnswerType",
     "ChecklistDoc",
     "ChecklistImportError",
     "ChoiceDoc",
     "ConditionDoc",
     "ImportProblem",
     "ItemDoc",
+    "Reading",
+    "RepeatedKey",
+    "RiskArea",
     "SectionDoc",
+    "Source",
     "ThresholdsDoc",
     "doc_from_dict",
     "doc_to_dict",
-    "dump_checklist",
-    "load_default_checklist",
-    "parse_checklist",
+    "validate",
 ]
 
 LANGUAGES = ("ja", "en")
-ANSWER_TYPES = ("yes_no", "single_choice", "multi_choice", "number", "date", "text")
-CHOICE_TYPES = ("single_choice", "multi_choice")
-RISK_AREAS = (
-    "operator_error",
-    "asset_management",
-    "physical",
-    "access_control",
-    "incident_response",
-    "policy_certification",
-    "training",
-    "contract",
-    "custom_handling",
-    "subcontracting",
-)
+
+
+class AnswerType(TextChoices):
+    YES_NO = "yes_no", gettext_lazy("Yes / partially / no")
+    SINGLE_CHOICE = "single_choice", gettext_lazy("One choice")
+    MULTI_CHOICE = "multi_choice", gettext_lazy("Several choices")
+    NUMBER = "number", gettext_lazy("Number")
+    DATE = "date", gettext_lazy("Date")
+    TEXT = "text", gettext_lazy("Free text")
+
+
+class RiskArea(TextChoices):
+    OPERATOR_ERROR = "operator_error", gettext_lazy("Operator mistakes")
+    ASSET_MANAGEMENT = "asset_management", gettext_lazy("Information-asset management")
+    PHYSICAL = "physical", gettext_lazy("Physical security")
+    ACCESS_CONTROL = "access_control", gettext_lazy("Access rights")
+    INCIDENT_RESPONSE = "incident_response", gettext_lazy("Incident response")
+    POLICY_CERTIFICATION = "policy_certification", gettext_lazy("Policy and certification")
+    TRAINING = "training", gettext_lazy("Training")
+    CONTRACT = "contract", gettext_lazy("Contract terms")
+    CUSTOM_HANDLING = "custom_handling", gettext_lazy("Per-client handling")
+    SUBCONTRACTING = "subcontracting", gettext_lazy("Subcontracting")
+
+
+ANSWER_TYPES = tuple(AnswerType.values)
+CHOICE_TYPES = (AnswerType.SINGLE_CHOICE.value, AnswerType.MULTI_CHOICE.value)
+RISK_AREAS = tuple(RiskArea.values)
 # Answer values of a yes_no item ("na" only where the item allows N/A).
 YES_NO_VALUES = ("yes", "partial", "no")
 NA_VALUE = "na"
 # Number of controls per ISO/IEC 27001:2022 Annex A theme (5 organizational,
 # 6 people, 7 physical, 8 technological).
 ISO27001_CONTROL_COUNTS = {5: 37, 6: 8, 7: 14, 8: 34}
-
-DEFAULT_CHECKLIST_PATH = Path(__file__).resolve().parent / "checklists" / "default.yaml"
 
 SECTION_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
 ITEM_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}-\d{2}$")
@@ -99,6 +113,7 @@ THRESHOLD_KEYS = ("full", "partial", "lower_is_better", "unit")
 CONDITION_KEYS = ("item", "values")
 
 Text = dict[str, str]
+Path = tuple[str | int, ...]
 
 
 # --------------------------------------------------------------------------- documents
@@ -186,7 +201,7 @@ class ImportProblem:
 
 
 class ChecklistImportError(Exception):
-    """Raised by :func:`parse_checklist` with every problem found."""
+    """Raised by :func:`doc_from_dict` (and the YAML import) with every problem found."""
 
     def __init__(self, errors: list[ImportProblem]):
         self.errors = list(errors)
@@ -196,144 +211,179 @@ class ChecklistImportError(Exception):
         return "\n".join(str(problem) for problem in self.errors)
 
 
-# --------------------------------------------------------------------------- parsing
+# --------------------------------------------------------------------------- plain data
+#
+# Plain data is what a file reads as: dicts, lists, text, numbers, true/false,
+# None. Two things a file can say that a dict cannot hold come as markers:
 
-_NULL_TAG = "tag:yaml.org,2002:null"
+
+class Reading(str):
+    """Text that also reads as a value, such as the unquoted YAML ``5.10`` or ``yes``.
+
+    A text field keeps the text as written ("5.10", "yes"); a number or a flag
+    takes the value (5.1, True).
+    """
+
+    value: Any
+
+    def __new__(cls, text: str, value: Any):
+        reading = super().__new__(cls, text)
+        reading.value = value
+        return reading
+
+
+class RepeatedKey(NamedTuple):
+    """A key written again in the same mapping (``occurrence`` 2, 3, ...)."""
+
+    key: str
+    occurrence: int
+
+
+class Source:
+    """Where each value stood in the file; plain data built in memory has no lines.
+
+    ``at="key"`` asks for the line of the key holding the value. A path the
+    source does not know is reported where its nearest known parent stands.
+    """
+
+    def __init__(self, lines: dict[Path, tuple[int | None, int | None]] | None = None):
+        self.lines = lines or {}
+
+    def line(self, path: Path, at: str = "value") -> int | None:
+        if not self.lines:
+            return None
+        while path not in self.lines and path:
+            path, at = path[:-1], "value"
+        key_line, value_line = self.lines.get(path, (None, None))
+        return key_line if at == "key" else value_line
+
+
 _MISSING = object()
 
 
-def _line(node: yaml.Node | None) -> int | None:
-    if node is None:
-        return None
-    return node.start_mark.line + 1
+def _typed(value: Any) -> Any:
+    return value.value if isinstance(value, Reading) else value
 
 
-@dataclass
-class _Mapping:
-    """A YAML mapping node with its keys checked: key -> (key node, value node)."""
+def _is_sequence(value: Any) -> bool:
+    return isinstance(value, list | tuple)
 
-    node: yaml.MappingNode
-    entries: dict[str, tuple[yaml.Node, yaml.Node]] = field(default_factory=dict)
 
-    def get(self, key: str) -> yaml.Node | None:
-        entry = self.entries.get(key)
-        return entry[1] if entry else None
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
 
-    def key_line(self, key: str) -> int | None:
-        entry = self.entries.get(key)
-        return _line(entry[0]) if entry else _line(self.node)
+
+# --------------------------------------------------------------------------- rules
 
 
 @dataclass
 class _PendingCondition:
     item_code: str
     index: int
-    target_node: yaml.Node
+    path: Path
     target: str
-    values_node: yaml.Node
     values: tuple[str, ...]
 
 
-class _Parser:
-    def __init__(self) -> None:
+class _Checker:
+    """Checks plain data against the rules, collecting every problem with its line."""
+
+    def __init__(self, source: Source | None) -> None:
+        self.source = source or Source()
         self.errors: list[ImportProblem] = []
-        self.constructor = yaml.constructor.SafeConstructor()
-        self.section_codes: dict[str, int | None] = {}
-        self.item_codes: dict[str, int | None] = {}
+        self.section_codes: dict[str, Path] = {}
+        self.item_codes: dict[str, Path] = {}
         self.items_in_order: list[ItemDoc | None] = []
         self.item_index: dict[str, int] = {}
         self.conditions: list[_PendingCondition] = []
 
     # -- helpers -----------------------------------------------------------------------
 
-    def error(self, node_or_line: yaml.Node | int | None, message: str) -> None:
-        line = node_or_line if isinstance(node_or_line, int | None) else _line(node_or_line)
+    def error(self, path: Path | None, message: str, at: str = "value") -> None:
+        line = None if path is None else self.source.line(path, at)
         self.errors.append(ImportProblem(line, message))
+
+    def first_line(self, path: Path) -> int | None:
+        return self.source.line(path)
 
     def mapping(
         self,
-        node: yaml.Node,
+        value: Any,
+        path: Path,
         where: str,
         allowed: tuple[str, ...],
         required: tuple[str, ...],
-    ) -> _Mapping | None:
-        if not isinstance(node, yaml.MappingNode):
+    ) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
             self.error(
-                node, _("%(where)s must be a mapping of keys and values.") % {"where": where}
+                path, _("%(where)s must be a mapping of keys and values.") % {"where": where}
             )
             return None
-        result = _Mapping(node)
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.error(key_node, _("%(where)s: keys must be plain words.") % {"where": where})
-                continue
-            key = key_node.value
-            if key in result.entries:
+        result: dict[str, Any] = {}
+        for key, entry in value.items():
+            if isinstance(key, RepeatedKey):
                 self.error(
-                    key_node,
+                    path + (key,),
                     _('%(where)s: the key "%(key)s" appears more than once.')
-                    % {"where": where, "key": key},
+                    % {"where": where, "key": key.key},
+                    at="key",
                 )
-                continue
-            if key not in allowed:
+            elif not isinstance(key, str):
                 self.error(
-                    key_node,
+                    path + (key,), _("%(where)s: keys must be plain words.") % {"where": where}
+                )
+            elif key not in allowed:
+                self.error(
+                    path + (key,),
                     _('%(where)s: unknown key "%(key)s"; allowed keys are: %(allowed)s.')
                     % {"where": where, "key": key, "allowed": ", ".join(allowed)},
+                    at="key",
                 )
-                continue
-            result.entries[key] = (key_node, value_node)
+            else:
+                result[key] = entry
         for key in required:
-            if key not in result.entries:
+            if key not in result:
                 self.error(
-                    node,
+                    path,
                     _('%(where)s: the required key "%(key)s" is missing.')
                     % {"where": where, "key": key},
                 )
         return result
 
-    def string(self, node: yaml.Node | None, where: str, label: str) -> str | None:
-        """A non-empty scalar taken verbatim (so "5.10" or "yes" stay strings)."""
-        if node is None:
+    def string(self, value: Any, path: Path, where: str, label: str) -> str | None:
+        """A non-empty text taken as written (so "5.10" or "yes" stay text)."""
+        if value is _MISSING:
             return None
-        if not isinstance(node, yaml.ScalarNode):
+        if not _is_scalar(value):
             self.error(
-                node,
+                path,
                 _("%(where)s: %(field)s must be a text value.") % {"where": where, "field": label},
             )
             return None
-        value = "" if node.tag == _NULL_TAG else str(node.value).strip()
-        if not value:
+        text = "" if value is None else str(value).strip()
+        if not text:
             self.error(
-                node,
+                path,
                 _("%(where)s: %(field)s must not be empty.") % {"where": where, "field": label},
             )
             return None
-        return value
+        return text
 
-    def scalar(self, node: yaml.Node) -> Any:
-        if not isinstance(node, yaml.ScalarNode):
-            return _MISSING
-        try:
-            return self.constructor.construct_object(node)
-        except yaml.YAMLError:
-            return _MISSING
-
-    def boolean(self, node: yaml.Node | None, where: str, label: str, default: bool) -> bool:
-        if node is None:
+    def boolean(self, value: Any, path: Path, where: str, label: str, default: bool) -> bool:
+        if value is _MISSING:
             return default
-        value = self.scalar(node)
-        if not isinstance(value, bool):
+        if not isinstance(_typed(value), bool):
             self.error(
-                node,
+                path,
                 _("%(where)s: %(field)s must be true or false.") % {"where": where, "field": label},
             )
             return default
-        return value
+        return _typed(value)
 
     def number(
         self,
-        node: yaml.Node | None,
+        value: Any,
+        path: Path,
         where: str,
         label: str,
         *,
@@ -341,182 +391,185 @@ class _Parser:
         maximum: float | None = None,
         positive: bool = False,
     ) -> float | None:
-        if node is None:
+        if value is _MISSING:
             return None
-        value = self.scalar(node)
+        value = _typed(value)
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
             or not math.isfinite(value)
         ):
             self.error(
-                node, _("%(where)s: %(field)s must be a number.") % {"where": where, "field": label}
+                path, _("%(where)s: %(field)s must be a number.") % {"where": where, "field": label}
             )
             return None
         if positive and value <= 0:
             self.error(
-                node,
+                path,
                 _("%(where)s: %(field)s must be greater than 0.")
                 % {"where": where, "field": label},
             )
             return None
         if minimum is not None and value < minimum:
             self.error(
-                node,
+                path,
                 _("%(where)s: %(field)s must not be negative.") % {"where": where, "field": label},
             )
             return None
         if maximum is not None and value > maximum:
             self.error(
-                node,
+                path,
                 _("%(where)s: %(field)s must be between %(minimum)s and %(maximum)s.")
                 % {"where": where, "field": label, "minimum": minimum, "maximum": maximum},
             )
             return None
         return value
 
-    def text(
-        self, node: yaml.Node | None, where: str, label: str, key_line: int | None = None
-    ) -> Text | None:
+    def text(self, value: Any, path: Path, where: str, label: str) -> Text | None:
         """A translatable text: a mapping with non-empty "ja" and "en".
 
-        ``key_line`` (the line of the key holding the text) is where a missing
-        language is reported; an empty one is reported on its own line.
+        A missing language is reported on the line of the key holding the text;
+        an empty one on its own line.
         """
-        if node is None:
+        if value is _MISSING:
             return None
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(value, dict):
             self.error(
-                node,
+                path,
                 _('%(where)s: %(field)s must give the text in Japanese ("ja") and English ("en").')
                 % {"where": where, "field": label},
             )
             return None
-        mapping = self.mapping(node, f"{where} {label}", LANGUAGES, ())
-        if mapping is None:
-            return None
-        names = {"ja": _("Japanese"), "en": _("English")}
+        mapping = self.mapping(value, path, f"{where} {label}", LANGUAGES, ())
         result: Text = {}
         for lang in LANGUAGES:
-            value_node = mapping.get(lang)
-            if value_node is None:
+            entry = mapping.get(lang, _MISSING)
+            if isinstance(entry, str) and entry.strip():
+                result[lang] = entry.strip()
+                continue
+            language = _("Japanese") if lang == "ja" else _("English")
+            params = {"where": where, "language": language, "code": lang, "field": label}
+            if entry is _MISSING:
                 self.error(
-                    key_line if key_line is not None else node,
+                    path,
                     _('%(where)s: the %(language)s text ("%(code)s") of %(field)s is missing.')
-                    % {"where": where, "language": names[lang], "code": lang, "field": label},
+                    % params,
+                    at="key",
                 )
-                continue
-            if not isinstance(value_node, yaml.ScalarNode):
+            elif not _is_scalar(entry):
                 self.error(
-                    value_node,
+                    path + (lang,),
                     _('%(where)s: the %(language)s text ("%(code)s") of %(field)s must be text.')
-                    % {"where": where, "language": names[lang], "code": lang, "field": label},
+                    % params,
                 )
-                continue
-            value = "" if value_node.tag == _NULL_TAG else str(value_node.value).strip()
-            if not value:
+            elif entry is None or not str(entry).strip():
                 self.error(
-                    value_node,
+                    path + (lang,),
                     _('%(where)s: the %(language)s text ("%(code)s") of %(field)s is empty.')
-                    % {"where": where, "language": names[lang], "code": lang, "field": label},
+                    % params,
                 )
-                continue
-            result[lang] = value
+            else:
+                result[lang] = str(entry).strip()  # a number or a flag, taken as written
         return result if len(result) == len(LANGUAGES) else None
 
     def string_list(
-        self, node: yaml.Node | None, where: str, label: str, *, non_empty: bool = False
+        self, value: Any, path: Path, where: str, label: str, *, non_empty: bool = False
     ) -> tuple[str, ...] | None:
-        if node is None:
+        if value is _MISSING:
             return ()
-        if not isinstance(node, yaml.SequenceNode):
+        if not _is_sequence(value):
             self.error(
-                node,
-                _("%(where)s: %(field)s must be a list.") % {"where": where, "field": label},
+                path, _("%(where)s: %(field)s must be a list.") % {"where": where, "field": label}
             )
             return None
-        if non_empty and not node.value:
+        if non_empty and not value:
             self.error(
-                node,
+                path,
                 _("%(where)s: %(field)s must list at least one entry.")
                 % {"where": where, "field": label},
             )
             return None
         values: list[str] = []
         ok = True
-        for child in node.value:
-            value = self.string(child, where, label)
-            if value is None:
+        for position, child in enumerate(value):
+            text = self.string(child, path + (position,), where, label)
+            if text is None:
                 ok = False
-            elif value in values:
+            elif text in values:
                 self.error(
-                    child,
+                    path + (position,),
                     _('%(where)s: "%(value)s" is listed twice in %(field)s.')
-                    % {"where": where, "value": value, "field": label},
+                    % {"where": where, "value": text, "field": label},
                 )
                 ok = False
             else:
-                values.append(value)
+                values.append(text)
         return tuple(values) if ok else None
 
     # -- structure -----------------------------------------------------------------------
 
-    def document(self, root: yaml.Node | None) -> ChecklistDoc | None:
-        if root is None:
-            self.error(None, _("The checklist file is empty."))
-            return None
-        top = self.mapping(root, _("The file"), TOP_KEYS, TOP_KEYS)
+    def document(self, data: Any) -> ChecklistDoc | None:
+        top = self.mapping(data, (), _("The file"), TOP_KEYS, TOP_KEYS)
         if top is None:
             return None
-        header = self.header(top.get("checklist"))
-        sections = self.sections(top.get("sections"))
+        header = self.header(top.get("checklist", _MISSING))
+        sections = self.sections(top.get("sections", _MISSING))
         self.check_conditions()
         if self.errors or header is None or sections is None:
             return None
         name, description, version_label = header
         return ChecklistDoc(name, description, version_label, sections)
 
-    def header(self, node: yaml.Node | None) -> tuple[Text, Text | None, str] | None:
-        if node is None:
+    def header(self, value: Any) -> tuple[Text, Text | None, str] | None:
+        if value is _MISSING:
             return None
-        where = _('"checklist"')
-        mapping = self.mapping(node, where, CHECKLIST_KEYS, ("name", "version_label"))
+        path, where = ("checklist",), _('"checklist"')
+        mapping = self.mapping(value, path, where, CHECKLIST_KEYS, ("name", "version_label"))
         if mapping is None:
             return None
-        name = self.text(mapping.get("name"), where, "name", mapping.key_line("name"))
+        name = self.text(mapping.get("name", _MISSING), path + ("name",), where, "name")
         description = self.text(
-            mapping.get("description"), where, "description", mapping.key_line("description")
+            mapping.get("description", _MISSING), path + ("description",), where, "description"
         )
-        version_label = self.string(mapping.get("version_label"), where, "version_label")
+        version_label = self.string(
+            mapping.get("version_label", _MISSING),
+            path + ("version_label",),
+            where,
+            "version_label",
+        )
         if name is None or version_label is None:
             return None
         return name, description, version_label
 
-    def sections(self, node: yaml.Node | None) -> tuple[SectionDoc, ...] | None:
-        if node is None:
+    def sections(self, value: Any) -> tuple[SectionDoc, ...] | None:
+        if value is _MISSING:
             return None
-        if not isinstance(node, yaml.SequenceNode) or not node.value:
-            self.error(node, _('"sections" must be a non-empty list of sections.'))
+        if not _is_sequence(value) or not value:
+            self.error(("sections",), _('"sections" must be a non-empty list of sections.'))
             return None
         result = []
-        for position, child in enumerate(node.value, start=1):
-            section = self.section(child, position)
+        for position, child in enumerate(value):
+            section = self.section(child, ("sections", position), position + 1)
             if section is not None:
                 result.append(section)
         return tuple(result)
 
-    def section(self, node: yaml.Node, position: int) -> SectionDoc | None:
+    def section(self, value: Any, path: Path, position: int) -> SectionDoc | None:
         where = _("Section %(position)s") % {"position": position}
         mapping = self.mapping(
-            node, where, SECTION_KEYS, ("code", "risk_area", "weight", "title", "items")
+            value, path, where, SECTION_KEYS, ("code", "risk_area", "weight", "title", "items")
         )
         if mapping is None:
             return None
-        code = self.string(mapping.get("code"), where, "code")
+
+        def field(key):
+            return mapping.get(key, _MISSING), path + (key,)
+
+        code = self.string(*field("code"), where, "code")
         if code is not None:
             if not SECTION_CODE_RE.match(code):
                 self.error(
-                    mapping.get("code"),
+                    path + ("code",),
                     _(
                         '%(where)s: the code "%(code)s" is not valid; use 2 to 10 capital '
                         "letters or digits starting with a letter (e.g. POL)."
@@ -525,70 +578,77 @@ class _Parser:
                 )
                 code = None
             elif code in self.section_codes:
+                first = self.first_line(self.section_codes[code])
                 self.error(
-                    mapping.get("code"),
+                    path + ("code",),
                     _('Duplicate section code "%(code)s" (first used on line %(first)s).')
-                    % {"code": code, "first": self.section_codes[code]},
+                    % {"code": code, "first": first}
+                    if first is not None
+                    else _('Duplicate section code "%(code)s".') % {"code": code},
                 )
                 code = None
             else:
-                self.section_codes[code] = _line(mapping.get("code"))
+                self.section_codes[code] = path + ("code",)
                 where = _("Section %(code)s") % {"code": code}
-        risk_area = self.string(mapping.get("risk_area"), where, "risk_area")
+        risk_area = self.string(*field("risk_area"), where, "risk_area")
         if risk_area is not None and risk_area not in RISK_AREAS:
             self.error(
-                mapping.get("risk_area"),
+                path + ("risk_area",),
                 _('%(where)s: unknown risk area "%(value)s"; expected one of: %(choices)s.')
                 % {"where": where, "value": risk_area, "choices": ", ".join(RISK_AREAS)},
             )
             risk_area = None
-        weight = self.number(mapping.get("weight"), where, "weight", positive=True)
-        title = self.text(mapping.get("title"), where, "title", mapping.key_line("title"))
-        description = self.text(
-            mapping.get("description"), where, "description", mapping.key_line("description")
-        )
-        items = self.items(mapping.get("items"), where)
+        weight = self.number(*field("weight"), where, "weight", positive=True)
+        title = self.text(*field("title"), where, "title")
+        description = self.text(*field("description"), where, "description")
+        items = self.items(*field("items"), where)
         if None in (code, risk_area, weight, title, items):
             return None
-        if mapping.get("description") is not None and description is None:
+        if "description" in mapping and description is None:
             return None
         return SectionDoc(code, risk_area, weight, title, description, items)
 
-    def items(self, node: yaml.Node | None, where: str) -> tuple[ItemDoc, ...] | None:
-        if node is None:
+    def items(self, value: Any, path: Path, where: str) -> tuple[ItemDoc, ...] | None:
+        if value is _MISSING:
             return None
-        if not isinstance(node, yaml.SequenceNode) or not node.value:
+        if not _is_sequence(value) or not value:
             self.error(
-                node, _('%(where)s: "items" must be a non-empty list of items.') % {"where": where}
+                path, _('%(where)s: "items" must be a non-empty list of items.') % {"where": where}
             )
             return None
         result = []
         ok = True
-        for position, child in enumerate(node.value, start=1):
-            item = self.item(child, where, position)
+        for position, child in enumerate(value):
+            item = self.item(child, path + (position,), where, position + 1)
             if item is None:
                 ok = False
             else:
                 result.append(item)
         return tuple(result) if ok else None
 
-    def item(self, node: yaml.Node, section_where: str, position: int) -> ItemDoc | None:
+    def item(self, value: Any, path: Path, section_where: str, position: int) -> ItemDoc | None:
         index = len(self.items_in_order)
         self.items_in_order.append(None)
         where = _("%(section)s, item %(position)s") % {
             "section": section_where,
             "position": position,
         }
-        mapping = self.mapping(node, where, ITEM_KEYS, ("code", "type", "weight", "question"))
+        mapping = self.mapping(
+            value, path, where, ITEM_KEYS, ("code", "type", "weight", "question")
+        )
         if mapping is None:
             return None
+
+        def field(key):
+            return mapping.get(key, _MISSING), path + (key,)
+
         ok = True
 
-        code = self.string(mapping.get("code"), where, "code")
+        code = self.string(*field("code"), where, "code")
         if code is not None:
             if not ITEM_CODE_RE.match(code):
                 self.error(
-                    mapping.get("code"),
+                    path + ("code",),
                     _(
                         '%(where)s: the code "%(code)s" is not valid; use the section-style '
                         "prefix, a hyphen and two digits (e.g. POL-01)."
@@ -597,62 +657,60 @@ class _Parser:
                 )
                 code = None
             elif code in self.item_codes:
+                first = self.first_line(self.item_codes[code])
                 self.error(
-                    mapping.get("code"),
+                    path + ("code",),
                     _('Duplicate item code "%(code)s" (first used on line %(first)s).')
-                    % {"code": code, "first": self.item_codes[code]},
+                    % {"code": code, "first": first}
+                    if first is not None
+                    else _('Duplicate item code "%(code)s".') % {"code": code},
                 )
                 code = None
             else:
-                self.item_codes[code] = _line(mapping.get("code"))
+                self.item_codes[code] = path + ("code",)
                 self.item_index[code] = index
                 where = _("Item %(code)s") % {"code": code}
         ok &= code is not None
 
-        answer_type = self.string(mapping.get("type"), where, "type")
+        answer_type = self.string(*field("type"), where, "type")
         if answer_type is not None and answer_type not in ANSWER_TYPES:
             self.error(
-                mapping.get("type"),
+                path + ("type",),
                 _('%(where)s: unknown answer type "%(value)s"; expected one of: %(choices)s.')
                 % {"where": where, "value": answer_type, "choices": ", ".join(ANSWER_TYPES)},
             )
             answer_type = None
         ok &= answer_type is not None
 
-        weight = self.number(mapping.get("weight"), where, "weight", minimum=0)
+        weight = self.number(*field("weight"), where, "weight", minimum=0)
         ok &= weight is not None
         if answer_type == "text" and weight not in (None, 0):
             self.error(
-                mapping.get("weight"),
+                path + ("weight",),
                 _("%(where)s: text items are not scored, so their weight must be 0.")
                 % {"where": where},
             )
             ok = False
 
-        critical = self.boolean(mapping.get("critical"), where, "critical", False)
-        allow_na = self.boolean(mapping.get("allow_na"), where, "allow_na", False)
+        critical = self.boolean(*field("critical"), where, "critical", False)
+        allow_na = self.boolean(*field("allow_na"), where, "allow_na", False)
         if allow_na and answer_type not in (None, "yes_no"):
             self.error(
-                mapping.get("allow_na"),
+                path + ("allow_na",),
                 _("%(where)s: allow_na is only possible on yes_no items.") % {"where": where},
             )
             ok = False
-        required = self.boolean(mapping.get("required"), where, "required", True)
-        evidence = self.boolean(mapping.get("evidence_expected"), where, "evidence_expected", False)
+        required = self.boolean(*field("required"), where, "required", True)
+        evidence = self.boolean(*field("evidence_expected"), where, "evidence_expected", False)
 
         texts = {}
         for key in ("question", "guidance", "recommendation"):
-            value_node = mapping.get(key)
-            texts[key] = self.text(value_node, where, key, mapping.key_line(key))
-            if value_node is not None and texts[key] is None:
+            texts[key] = self.text(*field(key), where, key)
+            if key in mapping and texts[key] is None:
                 ok = False
-        if (
-            mapping.get("recommendation") is None
-            and weight
-            and answer_type not in (None, "text", "date")
-        ):
+        if "recommendation" not in mapping and weight and answer_type not in (None, "text", "date"):
             self.error(
-                node,
+                path,
                 _(
                     "%(where)s: scored items need a recommendation (it becomes the finding "
                     "when the answer is not full marks)."
@@ -661,10 +719,10 @@ class _Parser:
             )
             ok = False
 
-        iso = self.string_list(mapping.get("iso27001"), where, "iso27001", non_empty=True)
-        if mapping.get("iso27001") is None:
+        iso = self.string_list(*field("iso27001"), where, "iso27001", non_empty=True)
+        if "iso27001" not in mapping:
             self.error(
-                node,
+                path,
                 _('%(where)s: the required key "%(key)s" is missing.')
                 % {"where": where, "key": "iso27001"},
             )
@@ -672,10 +730,10 @@ class _Parser:
         elif iso is None:
             ok = False
         else:
-            for child, ref in zip(mapping.get("iso27001").value, iso, strict=True):
+            for position, ref in enumerate(iso):
                 if not _valid_iso_ref(ref):
                     self.error(
-                        child,
+                        path + ("iso27001", position),
                         _(
                             '%(where)s: "%(value)s" is not an ISO/IEC 27001:2022 Annex A '
                             "control (5.1-5.37, 6.1-6.8, 7.1-7.14, 8.1-8.34)."
@@ -683,60 +741,59 @@ class _Parser:
                         % {"where": where, "value": ref},
                     )
                     ok = False
-        jis = self.string_list(mapping.get("jisq15001"), where, "jisq15001")
-        appi = self.string_list(mapping.get("appi"), where, "appi")
+        jis = self.string_list(*field("jisq15001"), where, "jisq15001")
+        appi = self.string_list(*field("appi"), where, "appi")
         ok &= jis is not None and appi is not None
 
         choices: tuple[ChoiceDoc, ...] = ()
-        choices_node = mapping.get("choices")
         if answer_type in CHOICE_TYPES:
-            if choices_node is None:
+            if "choices" not in mapping:
                 self.error(
-                    node,
+                    path,
                     _("%(where)s: %(type)s items need a list of choices.")
                     % {"where": where, "type": answer_type},
                 )
                 ok = False
             else:
-                parsed = self.choices(choices_node, where)
+                parsed = self.choices(*field("choices"), where)
                 ok &= parsed is not None
                 choices = parsed or ()
-        elif choices_node is not None and answer_type is not None:
+        elif "choices" in mapping and answer_type is not None:
             self.error(
-                mapping.key_line("choices"),
+                path + ("choices",),
                 _(
                     "%(where)s: choices are only allowed on single_choice and multi_choice "
                     "items, not on %(type)s."
                 )
                 % {"where": where, "type": answer_type},
+                at="key",
             )
             ok = False
 
         thresholds = None
-        thresholds_node = mapping.get("thresholds")
         if answer_type == "number":
-            if thresholds_node is None:
+            if "thresholds" not in mapping:
                 self.error(
-                    node,
+                    path,
                     _("%(where)s: number items need thresholds (full, partial, lower_is_better).")
                     % {"where": where},
                 )
                 ok = False
             else:
-                thresholds = self.thresholds(thresholds_node, where)
+                thresholds = self.thresholds(*field("thresholds"), where)
                 ok &= thresholds is not None
-        elif thresholds_node is not None and answer_type is not None:
+        elif "thresholds" in mapping and answer_type is not None:
             self.error(
-                mapping.key_line("thresholds"),
+                path + ("thresholds",),
                 _("%(where)s: thresholds are only allowed on number items, not on %(type)s.")
                 % {"where": where, "type": answer_type},
+                at="key",
             )
             ok = False
 
         condition = None
-        condition_node = mapping.get("condition")
-        if condition_node is not None:
-            condition = self.condition(condition_node, where, code, index)
+        if "condition" in mapping:
+            condition = self.condition(*field("condition"), where, code, index)
             ok &= condition is not None
 
         if not ok:
@@ -762,80 +819,99 @@ class _Parser:
         self.items_in_order[index] = item
         return item
 
-    def choices(self, node: yaml.Node, where: str) -> tuple[ChoiceDoc, ...] | None:
-        if not isinstance(node, yaml.SequenceNode) or len(node.value) < 2:
+    def choices(self, value: Any, path: Path, where: str) -> tuple[ChoiceDoc, ...] | None:
+        if not _is_sequence(value) or len(value) < 2:
             self.error(
-                node, _("%(where)s: choices must be a list of at least two.") % {"where": where}
+                path, _("%(where)s: choices must be a list of at least two.") % {"where": where}
             )
             return None
         result: list[ChoiceDoc] = []
-        seen: dict[str, int | None] = {}
+        seen: dict[str, Path] = {}
         ok = True
-        for position, child in enumerate(node.value, start=1):
+        for position, child in enumerate(value):
+            choice_path = path + (position,)
             choice_where = _("%(where)s, choice %(position)s") % {
                 "where": where,
-                "position": position,
+                "position": position + 1,
             }
-            mapping = self.mapping(child, choice_where, CHOICE_KEYS, CHOICE_KEYS)
+            mapping = self.mapping(child, choice_path, choice_where, CHOICE_KEYS, CHOICE_KEYS)
             if mapping is None:
                 ok = False
                 continue
-            value = self.string(mapping.get("value"), choice_where, "value")
-            if value is not None:
-                if not CHOICE_VALUE_RE.match(value):
+            value_path = choice_path + ("value",)
+            choice_value = self.string(
+                mapping.get("value", _MISSING), value_path, choice_where, "value"
+            )
+            if choice_value is not None:
+                if not CHOICE_VALUE_RE.match(choice_value):
                     self.error(
-                        mapping.get("value"),
+                        value_path,
                         _(
                             '%(where)s: the choice value "%(value)s" is not valid; use lower-case '
                             "letters, digits and underscores."
                         )
-                        % {"where": choice_where, "value": value},
+                        % {"where": choice_where, "value": choice_value},
                     )
-                    value = None
-                elif value == NA_VALUE:
+                    choice_value = None
+                elif choice_value == NA_VALUE:
                     self.error(
-                        mapping.get("value"),
+                        value_path,
                         _('%(where)s: "%(value)s" is reserved for "not applicable".')
-                        % {"where": choice_where, "value": value},
+                        % {"where": choice_where, "value": choice_value},
                     )
-                    value = None
-                elif value in seen:
+                    choice_value = None
+                elif choice_value in seen:
+                    first = self.first_line(seen[choice_value])
+                    params = {"where": where, "value": choice_value, "first": first}
                     self.error(
-                        mapping.get("value"),
+                        value_path,
                         _(
                             '%(where)s: duplicate choice value "%(value)s" (first on line %(first)s).'
                         )
-                        % {"where": where, "value": value, "first": seen[value]},
+                        % params
+                        if first is not None
+                        else _('%(where)s: duplicate choice value "%(value)s".') % params,
                     )
-                    value = None
+                    choice_value = None
                 else:
-                    seen[value] = _line(mapping.get("value"))
+                    seen[choice_value] = value_path
             label = self.text(
-                mapping.get("label"), choice_where, "label", mapping.key_line("label")
+                mapping.get("label", _MISSING), choice_path + ("label",), choice_where, "label"
             )
-            score = self.number(mapping.get("score"), choice_where, "score", minimum=0, maximum=1)
-            if value is None or label is None or score is None:
+            score = self.number(
+                mapping.get("score", _MISSING),
+                choice_path + ("score",),
+                choice_where,
+                "score",
+                minimum=0,
+                maximum=1,
+            )
+            if choice_value is None or label is None or score is None:
                 ok = False
                 continue
-            result.append(ChoiceDoc(value, label, score))
+            result.append(ChoiceDoc(choice_value, label, score))
         return tuple(result) if ok else None
 
-    def thresholds(self, node: yaml.Node, where: str) -> ThresholdsDoc | None:
+    def thresholds(self, value: Any, path: Path, where: str) -> ThresholdsDoc | None:
         label = _("%(where)s thresholds") % {"where": where}
-        mapping = self.mapping(node, label, THRESHOLD_KEYS, THRESHOLD_KEYS)
+        mapping = self.mapping(value, path, label, THRESHOLD_KEYS, THRESHOLD_KEYS)
         if mapping is None:
             return None
-        full = self.number(mapping.get("full"), label, "full")
-        partial = self.number(mapping.get("partial"), label, "partial")
-        lower = mapping.get("lower_is_better")
-        lower_is_better = self.boolean(lower, label, "lower_is_better", True)
-        lower_ok = lower is None or isinstance(self.scalar(lower), bool)
-        unit = self.text(mapping.get("unit"), label, "unit", mapping.key_line("unit"))
+
+        def field(key):
+            return mapping.get(key, _MISSING), path + (key,)
+
+        full = self.number(*field("full"), label, "full")
+        partial = self.number(*field("partial"), label, "partial")
+        lower = mapping.get("lower_is_better", _MISSING)
+        lower_is_better = self.boolean(*field("lower_is_better"), label, "lower_is_better", True)
+        lower_ok = lower is _MISSING or isinstance(_typed(lower), bool)
+        unit = self.text(*field("unit"), label, "unit")
         if None in (full, partial, unit) or not lower_ok:
             return None
         if (lower_is_better and partial < full) or (not lower_is_better and partial > full):
             self.error(
-                mapping.get("partial"),
+                path + ("partial",),
                 _(
                     "%(where)s: the partial threshold (%(partial)s) must be %(direction)s the "
                     "full threshold (%(full)s)."
@@ -851,38 +927,37 @@ class _Parser:
         return ThresholdsDoc(full, partial, lower_is_better, unit)
 
     def condition(
-        self, node: yaml.Node, where: str, code: str | None, index: int
+        self, value: Any, path: Path, where: str, code: str | None, index: int
     ) -> ConditionDoc | None:
         label = _("%(where)s condition") % {"where": where}
-        mapping = self.mapping(node, label, CONDITION_KEYS, CONDITION_KEYS)
+        mapping = self.mapping(value, path, label, CONDITION_KEYS, CONDITION_KEYS)
         if mapping is None:
             return None
-        target = self.string(mapping.get("item"), label, "item")
-        values = self.string_list(mapping.get("values"), label, "values", non_empty=True)
-        if target is None or values is None or mapping.get("values") is None:
-            return None
-        self.conditions.append(
-            _PendingCondition(
-                code or "?", index, mapping.get("item"), target, mapping.get("values"), values
-            )
+        target = self.string(mapping.get("item", _MISSING), path + ("item",), label, "item")
+        values = self.string_list(
+            mapping.get("values", _MISSING), path + ("values",), label, "values", non_empty=True
         )
+        if target is None or values is None or "values" not in mapping:
+            return None
+        self.conditions.append(_PendingCondition(code or "?", index, path, target, values))
         return ConditionDoc(target, values)
 
     def check_conditions(self) -> None:
         """Conditions can only be checked once every item code is known."""
         for pending in self.conditions:
             where = _("Item %(code)s condition") % {"code": pending.item_code}
+            target_path = pending.path + ("item",)
             target_index = self.item_index.get(pending.target)
             if target_index is None:
                 self.error(
-                    pending.target_node,
+                    target_path,
                     _('%(where)s refers to the item "%(target)s", which does not exist.')
                     % {"where": where, "target": pending.target},
                 )
                 continue
             if target_index >= pending.index:
                 self.error(
-                    pending.target_node,
+                    target_path,
                     _(
                         '%(where)s refers to the item "%(target)s", which does not come before '
                         "it; a condition can only depend on an earlier item."
@@ -899,7 +974,7 @@ class _Parser:
                 allowed = tuple(choice.value for choice in target.choices)
             else:
                 self.error(
-                    pending.target_node,
+                    target_path,
                     _(
                         '%(where)s refers to "%(target)s", a %(type)s item; conditions can only '
                         "depend on yes_no, single_choice or multi_choice items."
@@ -907,10 +982,10 @@ class _Parser:
                     % {"where": where, "target": pending.target, "type": target.type},
                 )
                 continue
-            for child, value in zip(pending.values_node.value, pending.values, strict=True):
+            for position, value in enumerate(pending.values):
                 if value not in allowed:
                     self.error(
-                        child,
+                        pending.path + ("values", position),
                         _(
                             '%(where)s: "%(value)s" is not a possible answer of %(target)s; '
                             "expected one of: %(choices)s."
@@ -934,65 +1009,23 @@ def _valid_iso_ref(ref: str) -> bool:
     return 1 <= int(number) <= ISO27001_CONTROL_COUNTS[theme]
 
 
-def parse_checklist(text: str) -> ChecklistDoc:
-    """Parse and validate checklist YAML; raise ChecklistImportError with every problem."""
-    if not isinstance(text, str):
-        raise ChecklistImportError([ImportProblem(None, _("The checklist must be text."))])
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = "; ".join(part for part in (exc.context, exc.problem) if part)
-        if exc.context_mark and mark and exc.context_mark.line != mark.line:
-            problem = _("%(problem)s (the construct starts on line %(line)s)") % {
-                "problem": problem,
-                "line": exc.context_mark.line + 1,
-            }
-        raise ChecklistImportError(
-            [
-                ImportProblem(
-                    mark.line + 1 if mark else None,
-                    _("Invalid YAML syntax: %(problem)s") % {"problem": problem},
-                )
-            ]
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise ChecklistImportError(
-            [ImportProblem(None, _("Invalid YAML syntax: %(problem)s") % {"problem": exc})]
-        ) from exc
-    parser = _Parser()
-    doc = parser.document(root)
-    if parser.errors or doc is None:
-        raise ChecklistImportError(parser.errors)
+def doc_from_dict(data: Any, source: Source | None = None) -> ChecklistDoc:
+    """Check plain data (as :func:`doc_to_dict` returns or a file reads) and build the
+    document; raise ChecklistImportError with every problem, on ``source``'s lines."""
+    checker = _Checker(source)
+    doc = checker.document(data)
+    if checker.errors or doc is None:
+        raise ChecklistImportError(checker.errors)
     return doc
 
 
-@functools.cache
-def load_default_checklist() -> ChecklistDoc:
-    """The checklist shipped with the application (checklists/default.yaml), parsed
-    once per process: the document is immutable and parsing takes about a second."""
-    return parse_checklist(DEFAULT_CHECKLIST_PATH.read_text(encoding="utf-8"))
+def validate(doc: ChecklistDoc) -> ChecklistDoc:
+    """``doc`` checked by the import rules (a document built in memory, e.g. by the
+    editor, may break them); ChecklistImportError if it does."""
+    return doc_from_dict(doc_to_dict(doc))
 
 
-# --------------------------------------------------------------------------- dumping
-
-
-class _Flow(list):
-    """A list written in flow style: [a, b]."""
-
-
-class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False):
-        return super().increase_indent(flow, False)
-
-
-_Dumper.add_representer(tuple, lambda dumper, data: dumper.represent_list(list(data)))
-_Dumper.add_representer(
-    _Flow, lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", data, True)
-)
+# --------------------------------------------------------------------------- plain form
 
 
 def _text(value: Text | None) -> dict[str, str] | None:
@@ -1041,9 +1074,9 @@ def _item_to_dict(item: ItemDoc) -> dict[str, Any]:
     for key in ("guidance", "recommendation"):
         if getattr(item, key) is not None:
             data[key] = _text(getattr(item, key))
-    data["iso27001"] = _Flow(item.iso27001)
-    data["jisq15001"] = _Flow(item.jisq15001)
-    data["appi"] = _Flow(item.appi)
+    data["iso27001"] = list(item.iso27001)
+    data["jisq15001"] = list(item.jisq15001)
+    data["appi"] = list(item.appi)
     if item.type in CHOICE_TYPES:
         data["choices"] = [
             {"value": c.value, "label": _text(c.label), "score": _number(c.score)}
@@ -1058,27 +1091,5 @@ def _item_to_dict(item: ItemDoc) -> dict[str, Any]:
             "unit": _text(t.unit),
         }
     if item.condition is not None:
-        data["condition"] = {
-            "item": item.condition.item,
-            "values": _Flow(item.condition.values),
-        }
+        data["condition"] = {"item": item.condition.item, "values": list(item.condition.values)}
     return data
-
-
-def dump_checklist(doc: ChecklistDoc) -> str:
-    """Canonical YAML for a checklist; parse_checklist() reads it back unchanged."""
-    return yaml.dump(
-        doc_to_dict(doc),
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=100,
-        indent=2,
-    )
-
-
-def doc_from_dict(data: dict[str, Any]) -> ChecklistDoc:
-    """Build (and validate) a checklist from plain data such as doc_to_dict() returns."""
-    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-    return parse_checklist(text)

@@ -14,10 +14,9 @@ from .checklist_schema import (
     ItemDoc,
     SectionDoc,
     ThresholdsDoc,
-    dump_checklist,
-    load_default_checklist,
-    parse_checklist,
+    validate,
 )
+from .checklist_yaml import dump_checklist, load_default_checklist
 from .models import Checklist, ChecklistVersion, Item, Section
 
 
@@ -294,15 +293,15 @@ def diff_versions(old: ChecklistVersion, new: ChecklistVersion) -> VersionDiff:
 
 # --------------------------------------------------------------------------- draft editing
 #
-# Every edit of a draft is checked by building the whole changed checklist and
-# running it through the import parser, so the editor and the YAML import apply
-# exactly the same rules. A failing check raises ChecklistImportError and
-# changes nothing.
+# Every edit of a draft is checked by building the whole changed checklist in
+# memory and checking it by the import rules, so the editor and the YAML import
+# apply exactly the same rules. A failing check raises ChecklistImportError
+# (its problems have no line: the editor has no file) and changes nothing.
 
 
 def validate_doc(doc: ChecklistDoc) -> ChecklistDoc:
-    """The checklist as the import would read it; ChecklistImportError if it breaks a rule."""
-    return parse_checklist(dump_checklist(doc))
+    """``doc`` as the import would accept it; ChecklistImportError if it breaks a rule."""
+    return validate(doc)
 
 
 def _layout(version: ChecklistVersion) -> list[tuple[Section, list[Item]]]:

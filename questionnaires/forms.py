@@ -1,7 +1,8 @@
 """Forms of the admin's checklist editor.
 
 The forms only turn what the user typed into checklist documents; the rules a
-checklist must follow are the import rules, applied by ``checklists.validate_doc``.
+checklist must follow are the import rules, applied to the document in memory by
+``checklists.validate_doc``.
 """
 
 from crispy_forms.helper import FormHelper
@@ -12,40 +13,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .checklist_schema import (
-    ANSWER_TYPES,
-    RISK_AREAS,
+    AnswerType,
     ChecklistImportError,
     ChoiceDoc,
     ConditionDoc,
     ItemDoc,
     ThresholdsDoc,
-    parse_checklist,
 )
+from .checklist_yaml import parse_checklist
 from .models import ChecklistVersion, Item, Section
 
 MAX_IMPORT_BYTES = 1024 * 1024
-
-ANSWER_TYPE_LABELS = {
-    "yes_no": _("Yes / partially / no"),
-    "single_choice": _("One choice"),
-    "multi_choice": _("Several choices"),
-    "number": _("Number"),
-    "date": _("Date"),
-    "text": _("Free text"),
-}
-
-RISK_AREA_LABELS = {
-    "operator_error": _("Operator mistakes"),
-    "asset_management": _("Information-asset management"),
-    "physical": _("Physical security"),
-    "access_control": _("Access rights"),
-    "incident_response": _("Incident response"),
-    "policy_certification": _("Policy and certification"),
-    "training": _("Training"),
-    "contract": _("Contract terms"),
-    "custom_handling": _("Per-client handling"),
-    "subcontracting": _("Subcontracting"),
-}
 
 
 def _rows(rows: int):
@@ -92,7 +70,6 @@ class SectionForm(ImportProblemsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["risk_area"].choices = [(a, RISK_AREA_LABELS[a]) for a in RISK_AREAS]
         self.helper = _helper(
             Row(Column("title_ja"), Column("title_en")),
             Row(Column("description_ja"), Column("description_en")),
@@ -102,9 +79,7 @@ class SectionForm(ImportProblemsMixin, forms.ModelForm):
 
 class ItemForm(ImportProblemsMixin, forms.Form):
     code = forms.CharField(label=_("Code"), max_length=13)
-    answer_type = forms.ChoiceField(
-        label=_("Answer type"), choices=[(t, ANSWER_TYPE_LABELS[t]) for t in ANSWER_TYPES]
-    )
+    answer_type = forms.ChoiceField(label=_("Answer type"), choices=AnswerType.choices)
     weight = forms.FloatField(label=_("Weight"), min_value=0, initial=1)
     critical = forms.BooleanField(label=_("Critical"), required=False)
     allow_na = forms.BooleanField(

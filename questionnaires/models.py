@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .checklist_schema import ANSWER_TYPES, RISK_AREAS
+from .checklist_schema import AnswerType, RiskArea
 
 
 def localized(obj, field: str) -> str:
@@ -143,6 +143,8 @@ class EditableInDraft(models.Model):
 
 
 class Section(EditableInDraft):
+    RiskArea = RiskArea
+
     version = models.ForeignKey(
         ChecklistVersion,
         on_delete=models.CASCADE,
@@ -151,9 +153,7 @@ class Section(EditableInDraft):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     code = models.CharField(_("code"), max_length=10)
-    risk_area = models.CharField(
-        _("risk area"), max_length=30, choices=[(a, a) for a in RISK_AREAS]
-    )
+    risk_area = models.CharField(_("risk area"), max_length=30, choices=RiskArea.choices)
     weight = models.FloatField(_("weight"), default=1)
     title_ja = models.CharField(_("title (Japanese)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
@@ -165,7 +165,12 @@ class Section(EditableInDraft):
         verbose_name_plural = _("sections")
         ordering = ["version", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "code"], name="section_code_unique")
+            models.UniqueConstraint(fields=["version", "code"], name="section_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0),
+                name="section_weight_positive",
+                violation_error_message=_("The weight of a section must be greater than 0."),
+            ),
         ]
 
     def __str__(self):
@@ -181,17 +186,24 @@ class Section(EditableInDraft):
 
 
 class Item(EditableInDraft):
+    AnswerType = AnswerType
+
+    # Always the section's version (set by save()); kept on the item so that item codes
+    # are unique per version. PostgreSQL refuses an item whose version is not its
+    # section's (migration 0008: a foreign key over section and version).
     version = models.ForeignKey(
-        ChecklistVersion, on_delete=models.CASCADE, related_name="items", verbose_name=_("version")
+        ChecklistVersion,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=_("version"),
+        editable=False,
     )
     section = models.ForeignKey(
         Section, on_delete=models.CASCADE, related_name="items", verbose_name=_("section")
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     code = models.CharField(_("code"), max_length=13)
-    answer_type = models.CharField(
-        _("answer type"), max_length=20, choices=[(t, t) for t in ANSWER_TYPES]
-    )
+    answer_type = models.CharField(_("answer type"), max_length=20, choices=AnswerType.choices)
     weight = models.FloatField(_("weight"), default=1)
     critical = models.BooleanField(_("critical"), default=False)
     allow_na = models.BooleanField(_("N/A allowed"), default=False)
@@ -217,10 +229,22 @@ class Item(EditableInDraft):
         verbose_name = _("item")
         verbose_name_plural = _("items")
         ordering = ["version", "section__position", "position", "pk"]
-        constraints = [models.UniqueConstraint(fields=["version", "code"], name="item_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="item_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=0),
+                name="item_weight_not_negative",
+                violation_error_message=_("The weight of an item must not be negative."),
+            ),
+        ]
 
     def __str__(self):
         return self.code
+
+    def save(self, *args, **kwargs):
+        if self.section_id is not None:
+            self.version_id = self.section.version_id
+        super().save(*args, **kwargs)
 
     @property
     def question(self):

@@ -13,7 +13,7 @@ from accounts.access import permission_required
 
 from . import checklists
 from .checklist_schema import ChecklistImportError
-from .forms import RISK_AREA_LABELS, CompareForm, ImportForm, ItemForm, SectionForm
+from .forms import CompareForm, ImportForm, ItemForm, SectionForm
 from .models import Checklist, ChecklistVersion, Item, Section
 
 manage_checklist = permission_required("manage_checklist")
@@ -71,8 +71,6 @@ def version_detail(request, pk):
     version = _version(pk)
     sections = list(version.sections.prefetch_related("items").order_by("position", "pk"))
     items = {item.code: item for section in sections for item in section.items.all()}
-    for section in sections:
-        section.risk_area_label = RISK_AREA_LABELS.get(section.risk_area, section.risk_area)
     for item in items.values():
         item.shown_when = _condition_text(item, items)
     return _render(

@@ -5,7 +5,7 @@ the scope section SCO asks what the intake records.)"""
 import pytest
 
 from assessments import scoring
-from questionnaires.checklist_schema import load_default_checklist
+from questionnaires.checklist_yaml import load_default_checklist
 
 
 def specs():

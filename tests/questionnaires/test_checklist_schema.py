@@ -1,4 +1,5 @@
-"""Checklist YAML format: the shipped default checklist and the import validation.
+"""The checklist document and its YAML edge: the shipped default checklist and the import
+validation.
 
 No database needed. Works under pytest-django (project settings) and with
 ``-p no:django`` (minimal settings configured here).
@@ -21,6 +22,8 @@ from questionnaires.checklist_schema import (  # noqa: E402
     ImportProblem,
     doc_from_dict,
     doc_to_dict,
+)
+from questionnaires.checklist_yaml import (  # noqa: E402
     dump_checklist,
     load_default_checklist,
     parse_checklist,

@@ -8,12 +8,8 @@ from django.utils import translation
 
 from assessments.models import Assessment
 from questionnaires import checklists
-from questionnaires.checklist_schema import (
-    ChecklistImportError,
-    dump_checklist,
-    load_default_checklist,
-    parse_checklist,
-)
+from questionnaires.checklist_schema import ChecklistImportError
+from questionnaires.checklist_yaml import dump_checklist, load_default_checklist, parse_checklist
 from questionnaires.models import ChecklistVersion, Item, Section
 from tests.vendors.factories import VendorFactory
 

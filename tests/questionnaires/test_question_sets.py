@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from questionnaires import coverage as cov
-from questionnaires.checklist_schema import (
+from questionnaires.checklist_yaml import (
     DEFAULT_CHECKLIST_PATH,
     load_default_checklist,
     parse_checklist,

@@ -1,10 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from questionnaires.checklist_schema import (
-    DEFAULT_CHECKLIST_PATH,
-    ChecklistImportError,
-    parse_checklist,
-)
+from questionnaires.checklist_schema import ChecklistImportError
+from questionnaires.checklist_yaml import DEFAULT_CHECKLIST_PATH, parse_checklist
 from questionnaires.checklists import import_doc, install_default_checklist
 from questionnaires.coverage import BUNDLED_SETS
 from questionnaires.models import Checklist
