@@ -11,7 +11,7 @@ class ObjectNotVisible(Http404):
     in the log (someone may be probing for other people's vendors)."""
 
 
-def _record_denied(request, detail):
+def record_denied(request, detail):
     from accounts.events import record
     from accounts.models import AccessEvent
 
@@ -25,14 +25,13 @@ def bad_request(request, exception=None):
 
 @requires_csrf_token
 def permission_denied(request, exception=None):
-    _record_denied(request, "403")
+    record_denied(request, "403")
     return render(request, "errors/error.html", _context(403), status=403)
 
 
 @requires_csrf_token
 def page_not_found(request, exception=None):
-    if isinstance(exception, ObjectNotVisible):
-        _record_denied(request, "404 not visible")
+    # A refusal (ObjectNotVisible) is recorded by RefusalLogMiddleware, in every mode.
     return render(request, "errors/error.html", _context(404), status=404)
 
 

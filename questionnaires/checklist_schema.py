@@ -934,12 +934,58 @@ def _valid_iso_ref(ref: str) -> bool:
     return 1 <= int(number) <= ISO27001_CONTROL_COUNTS[theme]
 
 
+# An import lists at most this many problems, then how many more there are.
+MAX_LISTED_PROBLEMS = 50
+
+
+class _AliasRefused(yaml.composer.ComposerError):
+    pass
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Refuses anchors and aliases (&name, *name): a short document that repeats a
+    section by alias makes the importer walk every copy, which grows with the square of
+    its size. A checklist writes each section and item out in full."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _AliasRefused(problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _capped(problems: list[ImportProblem]) -> list[ImportProblem]:
+    if len(problems) <= MAX_LISTED_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_LISTED_PROBLEMS
+    return [
+        *problems[:MAX_LISTED_PROBLEMS],
+        ImportProblem(
+            None,
+            _("… and %(count)s more problems; correct these and import again to see them.")
+            % {"count": more},
+        ),
+    ]
+
+
 def parse_checklist(text: str) -> ChecklistDoc:
     """Parse and validate checklist YAML; raise ChecklistImportError with every problem."""
     if not isinstance(text, str):
         raise ChecklistImportError([ImportProblem(None, _("The checklist must be text."))])
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_NoAliasLoader)
+    except _AliasRefused as exc:
+        raise ChecklistImportError(
+            [
+                ImportProblem(
+                    exc.problem_mark.line + 1,
+                    _(
+                        "Anchors and aliases (&name, *name) are not accepted in a checklist: "
+                        "write each section and item out in full."
+                    ),
+                )
+            ]
+        ) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = "; ".join(part for part in (exc.context, exc.problem) if part)
@@ -963,7 +1009,7 @@ def parse_checklist(text: str) -> ChecklistDoc:
     parser = _Parser()
     doc = parser.document(root)
     if parser.errors or doc is None:
-        raise ChecklistImportError(parser.errors)
+        raise ChecklistImportError(_capped(parser.errors))
     return doc
 
 
