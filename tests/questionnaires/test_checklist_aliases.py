@@ -34,6 +34,12 @@ def amplified(copies: int = 60) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
 def test_aliases_are_refused_with_the_line():
     text = amplified()
     assert len(text.encode()) < 4000
