@@ -88,7 +88,7 @@ def test_a_300_character_upload_name_keeps_pdf(client, staff, media):
 
 
 def test_report_names_from_hostile_vendor_names(staff):
-    vendor = VendorFactory(owner=staff, name="悪意\u202efdp.exe/../株式会社", name_en="E" * 300)
+    vendor = VendorFactory(owner=staff, name="悪意\u202efdp.exe/../株式会社", name_en="E" * 200)
     report = Report(
         assessment=Assessment(vendor=vendor), language="ja", finished_at=datetime(2026, 4, 1, 12)
     )
