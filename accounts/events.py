@@ -4,18 +4,9 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from core.client_address import client_address
+
 from .models import AccessEvent
-
-
-def client_address(request) -> str | None:
-    if request is None:
-        return None
-    from axes.helpers import get_client_ip_address
-
-    try:
-        return get_client_ip_address(request) or None
-    except Exception:  # an unparsable forwarded header must not break a login
-        return request.META.get("REMOTE_ADDR") or None
 
 
 def record(kind, request=None, *, user=None, username="", detail=""):

@@ -63,6 +63,8 @@ class AccessEvent(models.Model):
         DENIED = "denied", _("Access refused")
         OTP_FAILED = "otp_failed", _("Wrong one-time code")
         PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET_REQUESTED = "reset_requested", _("Password reset requested")
+        PASSWORD_RESET = "password_reset", _("Password reset by e-mail")
         DEACTIVATED = "deactivated", _("Account deactivated")
         ACCESS_REVIEW = "access_review", _("Access review recorded")
 

@@ -4,10 +4,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
-from core.access import ObjectNotVisible
 
-
-def _record_denied(request, detail):
+def record_denied(request, detail):
     from accounts.events import record
     from accounts.models import AccessEvent
 
@@ -21,14 +19,13 @@ def bad_request(request, exception=None):
 
 @requires_csrf_token
 def permission_denied(request, exception=None):
-    _record_denied(request, "403")
+    record_denied(request, "403")
     return render(request, "errors/error.html", _context(403), status=403)
 
 
 @requires_csrf_token
 def page_not_found(request, exception=None):
-    if isinstance(exception, ObjectNotVisible):
-        _record_denied(request, "404 not visible")
+    # A refusal (ObjectNotVisible) is recorded by RefusalLogMiddleware, in every mode.
     return render(request, "errors/error.html", _context(404), status=404)
 
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "duediligence.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,12 +89,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "duediligence.middleware.PrivatePagesMiddleware",
+    "duediligence.middleware.RefusalLogMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "duediligence.middleware.AuditlogMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns lockouts into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -146,7 +149,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0)
+# Trusted reverse proxies in front of the app; core.client_address decides the
+# client's address from it for the lockout, the audit log, access events and the request log.
+PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 # Two-factor authentication (TOTP, django-otp): optional for everyone; this makes it
 # mandatory for managers and admins.
 OTP_REQUIRED_FOR_PRIVILEGED = env_bool("OTP_REQUIRED_FOR_PRIVILEGED", False)
@@ -165,6 +171,29 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, not a fixed lifetime
+
+# Password reset by e-mail: requests per client address and per e-mail address within
+# the window; the link in the message is valid this long.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5, minimum=1)
+PASSWORD_RESET_WINDOW_MINUTES = env_int("PASSWORD_RESET_WINDOW_MINUTES", 15, minimum=1)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_LINK_HOURS", 2, minimum=1) * 3600
+
+# E-mail: Django's SMTP backend when EMAIL_HOST is set; otherwise each message is written
+# to var/mail/ as an .eml file (what `make run` does), so nothing is sent by accident.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10  # seconds: a stuck mail server must not hold a request for long
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DueDiligence <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "duediligence.mail.EmlFileBackend"
+)
 
 # Internationalisation: Japanese first, English complete.
 LANGUAGE_CODE = "ja"
@@ -308,6 +337,8 @@ CSRF_COOKIE_HTTPONLY = False
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers probe the health check over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -325,6 +356,9 @@ LOGGING = {
         # WeasyPrint's progress logger reports every step of every render.
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # The request log above (duediligence.requests) names the client behind the
+        # proxies; runserver's own line would repeat it with the socket address.
+        "django.server": {"level": "WARNING"},
     },
 }
 

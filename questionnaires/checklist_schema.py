@@ -1009,6 +1009,25 @@ def _valid_iso_ref(ref: str) -> bool:
     return 1 <= int(number) <= ISO27001_CONTROL_COUNTS[theme]
 
 
+# An import lists at most this many problems, then how many more there are.
+MAX_LISTED_PROBLEMS = 50
+
+
+def capped(problems: list[ImportProblem]) -> list[ImportProblem]:
+    """The first MAX_LISTED_PROBLEMS problems and a count of the rest."""
+    if len(problems) <= MAX_LISTED_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_LISTED_PROBLEMS
+    return [
+        *problems[:MAX_LISTED_PROBLEMS],
+        ImportProblem(
+            None,
+            _("… and %(count)s more problems; correct these and import again to see them.")
+            % {"count": more},
+        ),
+    ]
+
+
 def doc_from_dict(data: Any, source: Source | None = None) -> ChecklistDoc:
     """Check plain data (as :func:`doc_to_dict` returns or a file reads) and build the
     document; raise ChecklistImportError with every problem, on ``source``'s lines."""

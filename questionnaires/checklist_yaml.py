@@ -22,6 +22,7 @@ from .checklist_schema import (
     Reading,
     RepeatedKey,
     Source,
+    capped,
     doc_from_dict,
     doc_to_dict,
 )
@@ -94,6 +95,22 @@ class _Reader:
 _UNREADABLE = object()
 
 
+class _AliasRefused(yaml.composer.ComposerError):
+    pass
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Refuses anchors and aliases (&name, *name): a short document that repeats a
+    section by alias would make the checks walk every copy, which grows with the square
+    of its size. A checklist writes each section and item out in full."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _AliasRefused(problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def _syntax_error(exc: yaml.YAMLError) -> ChecklistImportError:
     if not isinstance(exc, yaml.MarkedYAMLError):
         return ChecklistImportError(
@@ -121,14 +138,23 @@ def parse_checklist(text: str) -> ChecklistDoc:
     if not isinstance(text, str):
         raise ChecklistImportError([ImportProblem(None, _("The checklist must be text."))])
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_NoAliasLoader)
+    except _AliasRefused as exc:
+        message = _(
+            "Anchors and aliases (&name, *name) are not accepted in a checklist: "
+            "write each section and item out in full."
+        )
+        raise ChecklistImportError([ImportProblem(exc.problem_mark.line + 1, message)]) from exc
     except yaml.YAMLError as exc:
         raise _syntax_error(exc) from exc
     if root is None:
         raise ChecklistImportError([ImportProblem(None, _("The checklist file is empty."))])
     reader = _Reader()
     data = reader.value(root, (), _line(root))
-    return doc_from_dict(data, Source(reader.lines))
+    try:
+        return doc_from_dict(data, Source(reader.lines))
+    except ChecklistImportError as exc:
+        raise ChecklistImportError(capped(exc.errors)) from None
 
 
 @functools.cache

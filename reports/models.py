@@ -6,6 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.filenames import download_name
+
 
 def report_storage_name(report, filename):
     """An unguessable storage name; the download name is built from the vendor."""
@@ -91,7 +93,10 @@ class Report(models.Model):
         name = vendor.display_name(self.language)
         day = (self.finished_at or self.requested_at).strftime("%Y%m%d")
         label = "評価報告書" if self.language == "ja" else "assessment-report"
-        return f"{name}_{label}_{day}.pdf"
+        # A vendor's name is typed by staff: it may carry a slash, a right-to-left
+        # override or a ".exe" of its own.
+        name = name.replace("/", "_").replace("\\", "_")
+        return download_name(f"{name}_{label}_{day}", ".pdf")
 
     def purge(self):
         """Delete the PDF from storage and keep the record (retention after offboarding)."""

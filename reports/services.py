@@ -57,8 +57,13 @@ def request_report(assessment: Assessment, language: str, *, user) -> tuple[Repo
     An unchanged assessment (same fingerprint) gets its ready report, or the one already
     on its way, instead of a second render. A new report is queued once the transaction
     commits; ``report.queued_at`` stays empty when the broker could not be reached.
+    Call it inside a transaction: it locks the assessment's row until the commit.
     """
     fingerprint = content.fingerprint(assessment, language)
+    # Two requests at the same moment must not both find nothing and both create a
+    # report: the assessment's row lock makes the second wait for the first to commit
+    # and then find its report. (SQLite serialises writers anyway.)
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("pk").get()
     existing = (
         Report.objects.filter(assessment=assessment, language=language, fingerprint=fingerprint)
         .filter(

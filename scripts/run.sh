@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
-export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
+# Debug off, as in production: refusals reach our 404 handler and the access log, and
+# WhiteNoise serves the static files. DJANGO_DEBUG=1 make run brings the debug pages back.
+export DJANGO_DEBUG="${DJANGO_DEBUG:-0}"
 port="${PORT:-8000}"
 
 $py manage.py compilemessages -v0 --ignore=.venv

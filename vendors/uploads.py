@@ -3,17 +3,18 @@ under random names in private storage, served only by views that check access.""
 
 import hashlib
 import secrets
-import unicodedata
 import warnings
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from PIL import Image
+
+from core.filenames import clean_name, download_name
 
 # Content signatures; the extension the user gave plays no part.
 SIGNATURES = (
@@ -32,11 +33,23 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 
 
 def clean_filename(name: str) -> str:
-    """The user's file name without any directory part or control characters."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = PurePath(name.replace("\\", "/")).name
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
-    return name[:200] or "file"
+    """The user's file name without any directory part, control or bidirectional
+    characters, shortened to 200 characters with its extension kept."""
+    name = clean_name(name)
+    if len(name) > 200:
+        stem, dot, extension = name.rpartition(".")
+        if dot and 0 < len(extension) <= 10:
+            name = stem[: 199 - len(extension)].rstrip(" .") + "." + extension
+        else:
+            name = name[:200]
+    return name or "file"
+
+
+def served_name(stored) -> str:
+    """The name a stored file is downloaded under: the uploader's, ending in the
+    extension of the content we detected, so that it opens as what it is."""
+    extension = next((ext for _, kind, ext in SIGNATURES if kind == stored.content_type), ".bin")
+    return download_name(stored.original_name, extension)
 
 
 def _check_image(upload) -> None:
@@ -63,11 +76,13 @@ def _check_image(upload) -> None:
 def validate_upload(upload) -> tuple[str, str]:
     """Return (content type, extension) of an acceptable upload, or raise ValidationError."""
     if upload.size > settings.UPLOAD_MAX_BYTES:
+        # In bytes: rounded to megabytes, one byte over read "10.0 MB; at most 10.0 MB".
         raise ValidationError(
-            _("The file is %(size)s; the largest accepted is %(limit)s.")
+            _("The file is %(size)s bytes; the largest accepted is %(limit)s bytes (%(readable)s).")
             % {
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(settings.UPLOAD_MAX_BYTES),
+                "size": number_format(upload.size, force_grouping=True),
+                "limit": number_format(settings.UPLOAD_MAX_BYTES, force_grouping=True),
+                "readable": filesizeformat(settings.UPLOAD_MAX_BYTES),
             },
             code="file_too_large",
         )
@@ -111,7 +126,7 @@ def file_response(stored) -> FileResponse:
     """Send a stored file as a download under its original (possibly Japanese) name."""
     handle = default_storage.open(stored.storage_name, "rb")
     response = FileResponse(
-        handle, as_attachment=True, filename=stored.original_name, content_type=stored.content_type
+        handle, as_attachment=True, filename=served_name(stored), content_type=stored.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -488,8 +488,10 @@ def test_oversize_evidence_is_refused(client, answered, media, staff, settings):
     page = response.content.decode()
     assert "CON-02: " in page
     with translation.override("ja"):
-        sizes = {"size": filesizeformat(len(PDF_BYTES) + 2048), "limit": filesizeformat(1024)}
-    assert ja("The file is %(size)s; the largest accepted is %(limit)s.", **sizes) in page
+        sizes = {"size": f"{len(PDF_BYTES) + 2048:,}", "limit": "1,024"}
+        sizes["readable"] = filesizeformat(1024)
+    message = "The file is %(size)s bytes; the largest accepted is %(limit)s bytes (%(readable)s)."
+    assert ja(message, **sizes) in page
     assert not StoredFile.objects.exists()
 
 

@@ -57,6 +57,13 @@ TABLE = {
     "password_change": (lambda w: {}, everyone(200)),
     "password_change_done": (lambda w: {}, everyone(200)),
     "set_language": (lambda w: {}, post_only()),
+    "password_reset": (lambda w: {}, everyone(200, anon=200)),
+    "password_reset_done": (lambda w: {}, everyone(200, anon=200)),
+    "password_reset_confirm": (
+        lambda w: {"uidb64": "MQ", "token": "set-password"},
+        everyone(200, anon=200),  # the "link cannot be used" page
+    ),
+    "password_reset_complete": (lambda w: {}, everyone(200, anon=200)),
     "accounts:profile": (lambda w: {}, everyone(200)),
     "accounts:users": (lambda w: {}, admin_only()),
     "audit:changes": (lambda w: {}, managers_and_admins()),

@@ -240,7 +240,9 @@ def test_oversize_upload_is_refused_in_the_form(client, staff, vendor, media, se
         response.context["form"]
         .errors["evidence_file"][0]
         .startswith(
-            gettext("The file is %(size)s; the largest accepted is %(limit)s.").split("%")[0]
+            gettext(
+                "The file is %(size)s bytes; the largest accepted is %(limit)s bytes (%(readable)s)."
+            ).split("%")[0]
         )
     )
     assert not Certification.objects.exists()
