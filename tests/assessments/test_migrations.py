@@ -133,6 +133,14 @@ def populate(apps):
         file="reports/1/abc.pdf",
         fingerprint="f" * 64,
     )
+    # Retention left these "ready" without a file and "failed": reports 0004 names them.
+    purged = Report.objects.create(
+        assessment=assessment, language="en", status="ready", file="", fingerprint="e" * 64
+    )
+    Vendor.objects.filter(pk=other_vendor.pk).update(purged_at="2026-01-31T00:00:00Z")
+    purged_failed = Report.objects.create(
+        assessment=other, language="ja", status="failed", fingerprint="d" * 64
+    )
     ScoringPolicy.objects.create(
         pk=1, bands=[[85, "A"], [70, "B"], [55, "C"], [40, "D"], [0, "E"]], critical_cap="C"
     )
@@ -175,6 +183,7 @@ def populate(apps):
         "note": note.pk,
         "finding": finding.pk,
         "report": report.pk,
+        "purged": [purged.pk, purged_failed.pk],
         "entries": entries,
         "audited": {model: obj.pk for model, obj in audited.items()},
         "change_policy": change_policy.pk,
@@ -253,7 +262,7 @@ def assert_everything_kept(apps, ids, app):
         u["frank"],
         "契約を改定する",
     )
-    report = Report.objects.get()
+    report = Report.objects.get(pk=ids["report"])
     assert (report.pk, report.assessment_id, report.requested_by_id) == (
         ids["report"],
         ids["assessment"],
@@ -309,11 +318,15 @@ def test_moving_the_assessment_models_keeps_every_row_and_back(migrator):
     assert_everything_kept(new.apps, ids, "assessments")
     assert_audit_follows(new.apps, ids, "assessments")
     assert_running_code_reads_the_audit(ids)
+    statuses = new.apps.get_model("reports", "Report").objects.filter(pk__in=ids["purged"])
+    assert list(statuses.values_list("status", flat=True)) == ["purged", "purged"]
 
     back = migrator.apply_tested_migration([*BEFORE_MOVE, ("assessments", None)])
     assert ("assessments", "assessment") not in back.models
     assert_everything_kept(back.apps, ids, "questionnaires")
     assert_audit_follows(back.apps, ids, "questionnaires")
+    statuses = back.apps.get_model("reports", "Report").objects.filter(pk__in=ids["purged"])
+    assert list(statuses.values_list("status", flat=True)) == ["ready", "ready"]
 
 
 @pytest.mark.django_db

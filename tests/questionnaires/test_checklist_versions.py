@@ -15,7 +15,7 @@ from questionnaires.checklist_schema import (
     parse_checklist,
 )
 from questionnaires.models import ChecklistVersion, Item, Section
-from tests.vendors.factories import VendorFactory
+from tests.factories import VendorFactory
 
 
 @pytest.fixture

@@ -2,11 +2,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.factories import VendorFactory
 from vendors import risk
 from vendors.forms import StatusForm
 from vendors.models import Certification, Vendor
-
-from .factories import VendorFactory
 
 TODAY = date(2026, 4, 1)
 

@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 
+from tests.factories import CertificationFactory, VendorFactory
 from vendors import risk
 from vendors.demo import PHONE_ENGAGEMENT
 from vendors.models import Certification, Contact, Vendor
-
-from .factories import CertificationFactory, VendorFactory
 
 LIST = reverse("vendors:index")
 
