@@ -245,6 +245,7 @@ class ScoringPolicy(models.Model):
     def clean(self):
         from . import scoring
 
+        self.pk = 1  # the one policy row, also when a superuser adds it in the admin
         try:
             scoring.validate_bands(self.band_tuples)
             scoring.validate_matrix(self.matrix)
@@ -334,10 +335,6 @@ class Finding(models.Model):
     def __str__(self):
         return f"{self.item.code} ({self.get_severity_display()})"
 
-    def clean(self):
-        if self.vendor_id and self.assessment_id and self.vendor_id != self.assessment.vendor_id:
-            raise ValidationError({"vendor": self.vendor_mismatch()})
-
     def save(self, *args, **kwargs):
         # The vendor is the assessment's, kept on the row so that a vendor's findings are
         # counted without a join: set from the assessment, never different from it.
@@ -352,6 +349,10 @@ class Finding(models.Model):
 
     def get_absolute_url(self):
         return reverse("assessments:finding", args=[self.pk])
+
+    def clean(self):
+        if self.vendor_id and self.assessment_id and self.vendor_id != self.assessment.vendor_id:
+            raise ValidationError({"vendor": self.vendor_mismatch()})
 
     def get_additional_data(self):
         return {"vendor_id": self.vendor_id, "assessment_id": self.assessment_id}
