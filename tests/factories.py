@@ -237,6 +237,7 @@ def answer_everything(
     ``services.save_answer`` as a person saving each would (revisions, audit entries).
     """
     overrides = overrides or {}
+    assessment.refresh_from_db(fields=["status"])  # a page may have started it meanwhile
     if assessment.status == Assessment.Status.DRAFT:
         services.apply_action(assessment, "start", user=user)
     answers = []
