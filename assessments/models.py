@@ -15,6 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from questionnaires.models import ChecklistVersion, Item
 from vendors.risk import RESIDUAL_RISK_CHOICES
 
+from .scoring import RATINGS
+
+RATING_CHOICES = [(rating, rating) for rating in RATINGS]
+
 
 class Assessment(models.Model):
     """A vendor answering one published checklist version."""
@@ -85,7 +89,7 @@ class Assessment(models.Model):
     )
     # Snapshot taken at approval, so later changes to bands or matrix rewrite no history.
     score = models.FloatField(_("score"), null=True, blank=True)
-    rating = models.CharField(_("rating"), max_length=1, blank=True)
+    rating = models.CharField(_("rating"), max_length=1, blank=True, choices=RATING_CHOICES)
     residual_risk = models.CharField(
         _("residual risk"), max_length=10, blank=True, choices=RESIDUAL_RISK_CHOICES
     )
@@ -98,6 +102,12 @@ class Assessment(models.Model):
         verbose_name_plural = _("assessments")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["vendor", "status"])]
+        constraints = [
+            # Empty until the approval freezes it.
+            models.CheckConstraint(
+                condition=models.Q(rating__in=["", *RATINGS]), name="assessment_rating_a_to_e"
+            )
+        ]
 
     def __str__(self):
         return (
@@ -211,7 +221,7 @@ class ScoringPolicy(models.Model):
         _("rating cap after a failed critical item"),
         max_length=1,
         default="D",
-        choices=[(r, r) for r in "ABCDE"],
+        choices=RATING_CHOICES,
     )
     residual_matrix = models.JSONField(_("residual-risk matrix"), default=_default_matrix)
     reassessment_months = models.JSONField(_("reassessment months"), default=_default_months)
@@ -221,6 +231,13 @@ class ScoringPolicy(models.Model):
         db_table = "questionnaires_scoringpolicy"
         verbose_name = _("scoring policy")
         verbose_name_plural = _("scoring policy")
+        constraints = [
+            # One policy: current() reads and writes row 1, so a second row would be ignored.
+            models.CheckConstraint(condition=models.Q(pk=1), name="scoring_policy_single_row"),
+            models.CheckConstraint(
+                condition=models.Q(critical_cap__in=RATINGS), name="scoring_policy_cap_a_to_e"
+            ),
+        ]
 
     def __str__(self):
         return str(_("Scoring policy"))
@@ -228,6 +245,7 @@ class ScoringPolicy(models.Model):
     def clean(self):
         from . import scoring
 
+        self.pk = 1  # the one policy row, also when a superuser adds it in the admin
         try:
             scoring.validate_bands(self.band_tuples)
             scoring.validate_matrix(self.matrix)
@@ -318,14 +336,30 @@ class Finding(models.Model):
         return f"{self.item.code} ({self.get_severity_display()})"
 
     def save(self, *args, **kwargs):
+        # The vendor is the assessment's, kept on the row so that a vendor's findings are
+        # counted without a join: set from the assessment, never different from it.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"vendor", "assessment"} & set(update_fields):
+            if self.vendor_id is None:
+                self.vendor_id = self.assessment.vendor_id
+            elif self.vendor_id != self.assessment.vendor_id:
+                raise ValidationError(self.vendor_mismatch())
         self.severity_rank = self.SEVERITY_ORDER.get(self.severity, 3)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("assessments:finding", args=[self.pk])
 
+    def clean(self):
+        if self.vendor_id and self.assessment_id and self.vendor_id != self.assessment.vendor_id:
+            raise ValidationError({"vendor": self.vendor_mismatch()})
+
     def get_additional_data(self):
         return {"vendor_id": self.vendor_id, "assessment_id": self.assessment_id}
+
+    @staticmethod
+    def vendor_mismatch():
+        return _("A finding belongs to the vendor of its assessment.")
 
     @property
     def is_closed(self) -> bool:

@@ -22,6 +22,8 @@ class Report(models.Model):
         RENDERING = "rendering", _("Rendering")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
+        # Retention after offboarding deleted the PDF (or the request); the record stays.
+        PURGED = "purged", _("File deleted after the retention period")
 
     assessment = models.ForeignKey(
         "assessments.Assessment",
@@ -70,6 +72,12 @@ class Report(models.Model):
             models.Index(fields=["assessment", "language", "fingerprint"]),
             models.Index(fields=["status", "lease_expires_at"]),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="ready") | ~models.Q(file=""),
+                name="report_ready_has_file",
+            )
+        ]
 
     def __str__(self):
         return f"{self.assessment} ({self.language}, {self.get_status_display()})"
@@ -82,7 +90,7 @@ class Report(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.READY, self.Status.FAILED)
+        return self.status in (self.Status.READY, self.Status.FAILED, self.Status.PURGED)
 
     @property
     def is_downloadable(self) -> bool:
@@ -99,10 +107,11 @@ class Report(models.Model):
         return download_name(f"{name}_{label}_{day}", ".pdf")
 
     def purge(self):
-        """Delete the PDF from storage and keep the record (retention after offboarding)."""
+        """Delete the PDF from storage and keep the record (retention after offboarding);
+        its status says so, and nobody renders or retries it again."""
         if self.file:
             self.file.delete(save=False)
-        self.status = self.Status.FAILED if self.status != self.Status.READY else self.status
+        self.status = self.Status.PURGED
         self.save(update_fields=["file", "status"])
 
 

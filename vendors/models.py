@@ -413,6 +413,14 @@ class Certification(VendorPart):
         default_related_name = "certifications"
         ordering = ["kind", "-valid_until"]
         indexes = [models.Index(fields=["valid_until", "vendor"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_from__lte=models.F("valid_until")),
+                name="certification_valid_from_before_until",
+                violation_error_message=_("The end of validity is before its start."),
+            )
+        ]
         verbose_name = _("certification")
         verbose_name_plural = _("certifications")
 
@@ -491,6 +499,15 @@ class Contract(VendorPart):
     class Meta:
         default_related_name = "contracts"
         ordering = ["kind", "-signed_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(signed_on__isnull=True)
+                | models.Q(expires_on__isnull=True)
+                | models.Q(signed_on__lte=models.F("expires_on")),
+                name="contract_signed_before_expiry",
+                violation_error_message=_("The contract expires before it was signed."),
+            )
+        ]
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
 

@@ -15,10 +15,9 @@ from assessments import services
 from assessments.answers import display_answer
 from assessments.models import Assessment
 from tests.conftest import make_user
+from tests.factories import PDF_BYTES, answer_everything, pdf_upload
 from vendors.models import StoredFile, Vendor
 from vendors.uploads import store_upload
-
-from .conftest import PDF_BYTES, answer_all_required, pdf_upload
 
 S = Assessment.Status
 
@@ -359,7 +358,7 @@ def unanswered_links(page):
 
 
 def test_submit_is_refused_while_required_items_are_unanswered(client, answered, staff):
-    answer_all_required(answered, staff, skip={"CON-02", "INC-01", "SUB-01"})
+    answer_everything(answered, staff, skip={"CON-02", "INC-01", "SUB-01"}, one_by_one=True)
     client.force_login(staff)
     response = client.post(action_url(answered, "submit"), follow=True)
     page = response.content.decode()
@@ -375,7 +374,7 @@ def test_submit_is_refused_while_required_items_are_unanswered(client, answered,
 
 
 def test_review_cycle_through_the_screens(client, answered, staff, manager):
-    answer_all_required(answered, staff, skip={"CON-02"})
+    answer_everything(answered, staff, skip={"CON-02"}, one_by_one=True)
     client.force_login(staff)
     client.post(answer_url(answered, "CON-02"), {"value": "no", "revision": "0"})
     page = client.get(reverse("assessments:detail", args=[answered.pk])).content.decode()
@@ -431,7 +430,7 @@ def test_review_cycle_through_the_screens(client, answered, staff, manager):
 
 
 def test_submitted_assessment_is_locked_for_staff(client, answered, staff):
-    answer_all_required(answered, staff)
+    answer_everything(answered, staff, one_by_one=True)
     client.force_login(staff)
     client.post(action_url(answered, "submit"))
     page = client.get(section_url(answered, "CON")).content.decode()

@@ -166,8 +166,8 @@ def test_two_approvals_at_once_approve_once(staff, manager):
     from django.db import connection, transaction
     from django.utils import translation as tr
 
-    from tests.assessments.builders import fill, make_vendor, submit
     from tests.conftest import need
+    from tests.factories import answer_everything, make_vendor, submit
 
     if connection.vendor != "postgresql":
         # The in-memory SQLite test database has no waiting locks ("table is locked").
@@ -175,7 +175,7 @@ def test_two_approvals_at_once_approve_once(staff, manager):
     install_default_checklist()
     vendor = make_vendor(staff, "株式会社ダブルクリック")
     assessment = start_assessment(vendor, user=staff, reviewer=manager)
-    fill(assessment, staff)
+    answer_everything(assessment, staff)
     submit(assessment, staff)
     apply_action(assessment, "begin_review", user=manager)
     stale = Assessment.objects.get(pk=assessment.pk)  # the second tab, loaded before

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from assessments import services
 from questionnaires.checklists import install_default_checklist
-from tests.assessments.builders import approved_assessment, fill, make_vendor
+from tests.factories import answer_everything, approved_assessment, make_vendor
 from vendors.models import Certification, Vendor
 
 FORMULA_NAME = '=HYPERLINK("http://x")'
@@ -45,7 +45,7 @@ def candidates(staff, manager, db):
     certify(weak, Certification.Kind.PMARK, 30)
 
     odd = make_vendor(staff, FORMULA_NAME, tier=1, engagement=ENGAGEMENT)
-    fill(
+    answer_everything(
         services.start_assessment(odd, user=staff, reviewer=manager),
         staff,
         {"INC-01": 96, "SUB-01": "no", "POL-01": "partial"},

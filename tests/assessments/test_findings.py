@@ -11,7 +11,7 @@ from assessments import scoring, services
 from assessments.evaluation import item_spec
 from assessments.findings import update_finding
 from assessments.models import Finding
-from tests.assessments.builders import approve, fill, make_vendor, submit
+from tests.factories import answer_everything, approve, make_vendor, submit
 
 S = Finding.Status
 
@@ -42,7 +42,7 @@ EXPECTED_SEVERITY = {
 
 @pytest.fixture
 def submitted(assessment, staff):
-    fill(assessment, staff, WEAK_ANSWERS)
+    answer_everything(assessment, staff, WEAK_ANSWERS)
     return submit(assessment, staff)
 
 
@@ -51,7 +51,7 @@ def finding(assessment, code):
 
 
 def test_no_finding_exists_before_submission(assessment, staff):
-    fill(assessment, staff, WEAK_ANSWERS)
+    answer_everything(assessment, staff, WEAK_ANSWERS)
     assert not Finding.objects.exists()
 
 
@@ -77,13 +77,13 @@ def test_a_finding_is_due_when_the_assessment_is(vendor, staff, manager, version
     assessment = services.start_assessment(
         vendor, user=staff, reviewer=manager, due_date="2031-01-31"
     )
-    fill(assessment, staff, {"PHY-05": "no"})
+    answer_everything(assessment, staff, {"PHY-05": "no"})
     submit(assessment, staff)
     assert str(finding(assessment, "PHY-05").due_date) == "2031-01-31"
 
 
 def test_full_marks_give_no_finding(assessment, staff):
-    fill(assessment, staff)
+    answer_everything(assessment, staff)
     submit(assessment, staff)
     assert not assessment.findings.exists()
 
@@ -260,7 +260,7 @@ def two_vendors(submitted, staff, manager, other_staff, version):
     """charlie's vendor (``submitted``) and dave's, each with findings."""
     theirs = make_vendor(other_staff, "株式会社ほか")
     other = services.start_assessment(theirs, user=other_staff, reviewer=manager)
-    fill(other, other_staff, {"CON-01": "no", "PHY-05": "no", "POL-02": "no"})
+    answer_everything(other, other_staff, {"CON-01": "no", "PHY-05": "no", "POL-02": "no"})
     submit(other, other_staff)
     approve(other, manager)
     mine = finding(submitted, "POL-02")
@@ -347,7 +347,7 @@ def test_list_query_count_does_not_grow_with_findings(
     def add_vendor(n):
         vendor = make_vendor(staff, f"株式会社{n:02d}")
         assessment = services.start_assessment(vendor, user=staff, reviewer=manager)
-        fill(assessment, staff, WEAK_ANSWERS)
+        answer_everything(assessment, staff, WEAK_ANSWERS)
         submit(assessment, staff)
 
     client.force_login(manager)

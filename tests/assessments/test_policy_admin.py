@@ -60,3 +60,12 @@ def test_managers_cannot_change_the_policy(client, manager, policy):
     client.force_login(manager)
     url = reverse("admin:assessments_scoringpolicy_change", args=[policy.pk])
     assert client.get(url).status_code == 403
+
+
+def test_a_policy_added_in_the_admin_is_the_one_row(client, django_user_model):
+    root = django_user_model.objects.create_superuser("root", "root@example.com", "x" * 12)
+    ScoringPolicy.current().delete()  # a key sequence that has moved on (SQLite's does)
+    client.force_login(root)
+    response = client.post(reverse("admin:assessments_scoringpolicy_add"), _form(None))
+    assert response.status_code == 302
+    assert list(ScoringPolicy.objects.values_list("pk", flat=True)) == [1]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from assessments import scoring, services
 from assessments.evaluation import Evaluation, evaluate
 from assessments.models import ScoringPolicy
-from tests.assessments.builders import approved_assessment, fill, make_vendor
+from tests.factories import answer_everything, approved_assessment, make_vendor
 
 STRICT_BANDS = [[99.9, "A"], [99.8, "B"], [99.7, "C"], [99.6, "D"]]  # below 99.6: E
 SECTIONS = 11  # in the default checklist
@@ -86,7 +86,7 @@ def test_approval_freezes_the_figures_on_the_assessment_and_the_vendor(staff, ma
 
 
 def test_nothing_is_frozen_before_approval(assessment, staff, manager):
-    fill(assessment, staff)
+    answer_everything(assessment, staff)
     services.apply_action(assessment, "submit", user=staff)
     services.apply_action(assessment, "begin_review", user=manager)
     assessment.refresh_from_db()
@@ -135,7 +135,7 @@ def test_changing_the_policy_does_not_rewrite_an_approved_assessment(
     assert panel_rating(score_panel(en_client, approved)) == "A"
 
     in_progress = services.start_assessment(vendor, user=staff, carry_over=False)
-    fill(in_progress, staff, weak)
+    answer_everything(in_progress, staff, weak)
     assert panel_rating(score_panel(en_client, in_progress)) == "A"
 
     matrix = {str(t): dict.fromkeys(scoring.RATINGS, "critical") for t in scoring.TIERS}
@@ -205,7 +205,7 @@ def test_the_page_embeds_the_section_chart(en_client, staff, manager, vendor, ve
 
 
 def test_evaluation_applies_the_policy_bands_cap_and_matrix(assessment, staff):
-    fill(assessment, staff, {"CON-01": "no"})
+    answer_everything(assessment, staff, {"CON-01": "no"})
     policy = set_policy(critical_cap="C")
     result = evaluate(assessment, policy=policy)
     assert result.result.uncapped_rating == "A"
@@ -217,7 +217,7 @@ def test_evaluation_applies_the_policy_bands_cap_and_matrix(assessment, staff):
 
 
 def test_evaluation_without_policy_or_tier_uses_the_defaults(assessment, staff):
-    fill(assessment, staff, {"CON-01": "no"})
+    answer_everything(assessment, staff, {"CON-01": "no"})
     plain = evaluate(assessment)
     version = assessment.version
     bare = Evaluation(

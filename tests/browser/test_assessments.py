@@ -8,13 +8,13 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Assessment
 from questionnaires.checklists import install_default_checklist
+from tests.factories import PDF_BYTES, answer_everything
 from vendors.models import Vendor
 
 from .conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 S = Assessment.Status
 
 
@@ -47,7 +47,7 @@ def act(page, assessment, name, comment=None):
 
 
 def test_assessment_from_first_answer_to_approval(page, staff, manager, media):
-    version = install_default_checklist()
+    install_default_checklist()
     vendor = Vendor.objects.create(name="株式会社ブラウザ", owner=staff)
     assessment = services.start_assessment(vendor, user=staff, reviewer=manager)
 
@@ -93,15 +93,7 @@ def test_assessment_from_first_answer_to_approval(page, staff, manager, media):
 
     # The other sixty answers through the service layer; clicking them all proves nothing new.
     answered_here = {"CON-01", "CON-02", "CON-03", "INC-01", "INC-02", "SUB-01"}
-    for item in version.items.exclude(code__in=answered_here):
-        value = {"yes_no": "yes", "number": 1, "date": "2030-03-31", "text": "記述"}.get(
-            item.answer_type
-        )
-        if item.answer_type == "single_choice":
-            value = item.choices[0]["value"]
-        elif item.answer_type == "multi_choice":
-            value = [item.choices[0]["value"]]
-        services.save_answer(assessment, item, value=value, user=staff)
+    answer_everything(assessment, staff, skip=answered_here, one_by_one=True)
 
     page.goto(reverse("assessments:detail", args=[assessment.pk]))
     assert page.locator("#unanswered").count() == 0

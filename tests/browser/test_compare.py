@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from assessments import services
 from questionnaires.checklists import install_default_checklist
-from tests.assessments.builders import approve, fill_like_demo, make_vendor, submit
+from tests.factories import answer_like_demo, approve, make_vendor, submit
 
 from .conftest import log_in, screenshot
 
@@ -27,7 +27,7 @@ def candidates(staff, manager):
     for name, tier, (quality, hours, subcontracts) in CANDIDATES:
         vendor = make_vendor(staff, name, tier=tier, engagement=ENGAGEMENT)
         assessment = services.start_assessment(vendor, user=staff, reviewer=manager)
-        fill_like_demo(
+        answer_like_demo(
             assessment, staff, quality=quality, hours=hours, subcontracts=subcontracts, seed=name
         )
         submit(assessment, staff)

@@ -13,7 +13,7 @@ from assessments import services
 from assessments.findings import update_finding
 from assessments.models import Assessment, Finding
 from questionnaires.checklists import install_default_checklist
-from tests.assessments.builders import approved_assessment, fill, make_vendor, submit
+from tests.factories import answer_everything, approved_assessment, make_vendor, submit
 from vendors.models import Certification, Vendor
 
 FIGURE = re.compile(r'<a [^>]*href="([^"]+)"[^>]*data-figure="([^"]+)" data-count="(\d+)"')
@@ -56,7 +56,7 @@ def registry(staff, manager, admin_user, version):
     assessment = services.start_assessment(
         waiting, user=staff, reviewer=manager, due_date=today() + timedelta(days=10)
     )
-    fill(assessment, staff, {"INC-01": 96, "AST-02": "no", "AST-05": "not_logged"})
+    answer_everything(assessment, staff, {"INC-01": 96, "AST-02": "no", "AST-05": "not_logged"})
     submit(assessment, staff)
     update_finding(
         assessment.findings.get(item__code="AST-05"),

@@ -14,7 +14,7 @@ from assessments.findings import update_finding
 from assessments.models import Finding
 from dashboard import figures as dashboard
 from questionnaires.checklists import install_default_checklist
-from tests.assessments.builders import approved_assessment, make_vendor
+from tests.factories import approved_assessment, make_vendor
 from vendors.models import Certification, Vendor
 
 

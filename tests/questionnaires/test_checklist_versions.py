@@ -11,7 +11,7 @@ from questionnaires import checklists
 from questionnaires.checklist_schema import ChecklistImportError
 from questionnaires.checklist_yaml import dump_checklist, load_default_checklist, parse_checklist
 from questionnaires.models import ChecklistVersion, Item, Section
-from tests.vendors.factories import VendorFactory
+from tests.factories import VendorFactory
 
 
 @pytest.fixture

@@ -251,7 +251,7 @@ def test_deleting_a_published_version_is_refused_with_a_message(admin_client, pu
 
 def test_deleting_a_version_in_use_is_refused_with_a_message(admin_client, draft):
     from assessments.models import Assessment
-    from tests.vendors.factories import VendorFactory
+    from tests.factories import VendorFactory
 
     Assessment.objects.create(vendor=VendorFactory(), version=draft)
     response = admin_client.post(

@@ -6,18 +6,16 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from assessments import services as assessment_services
-from assessments.models import Answer
 from questionnaires.checklists import install_default_checklist
 from reports import services
 from reports.models import Report
+from tests.factories import ReportFactory, answer_everything, pdf_upload
 from vendors.models import Certification, Vendor
 from vendors.uploads import store_upload
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 USER_HTML = '<img src="http://127.0.0.1:1/x">'
 VENDOR_NAME = "株式会社テスト電話代行"
 
@@ -41,29 +39,16 @@ def vendor(staff):
     return vendor
 
 
-def answer_items(assessment, user, *, weak=("CON-04",)):
-    """Every item answered with a comment; the items in ``weak`` answered "no"."""
-    answers = []
-    for item in assessment.version.items.all():
-        kind = item.answer_type
-        if kind == "yes_no":
-            value = "no" if item.code in weak else "yes"
-        elif kind == "single_choice":
-            value = item.choices[0]["value"]
-        elif kind == "multi_choice":
-            value = [item.choices[0]["value"]]
-        elif kind == "number":
-            value = 24
-        elif kind == "date":
-            value = "2030-03-31"
-        else:
-            value = f"記述回答 {USER_HTML}"
-        comment = f"確認済み {item.code} {USER_HTML}"
-        answers.append(
-            Answer(assessment=assessment, item=item, value=value, comment=comment, updated_by=user)
-        )
-    Answer.objects.bulk_create(answers)
-    assessment_services.apply_action(assessment, "start", user=user)
+def answer_items(assessment, user):
+    """Every item answered with a comment, user HTML in the texts; CON-04 answered "no"
+    (a finding)."""
+    answer_everything(
+        assessment,
+        user,
+        {"CON-04": "no"},
+        comment=f"確認済み {{code}} {USER_HTML}",
+        text=f"記述回答 {USER_HTML}",
+    )
 
 
 @pytest.fixture
@@ -72,8 +57,9 @@ def assessment(vendor, staff, manager, version, media):
     assessment = assessment_services.start_assessment(vendor, user=staff, reviewer=manager)
     answer_items(assessment, staff)
     con01 = assessment.answers.get(item__code="CON-01")
-    upload = SimpleUploadedFile("秘密保持契約書.pdf", PDF_BYTES, content_type="application/pdf")
-    con01.evidence.add(store_upload(upload, folder="evidence", user=staff))
+    con01.evidence.add(
+        store_upload(pdf_upload("秘密保持契約書.pdf"), folder="evidence", user=staff)
+    )
     assessment_services.apply_action(assessment, "submit", user=staff)
     assessment_services.apply_action(assessment, "begin_review", user=manager)
     assessment_services.apply_action(assessment, "approve", user=manager, comment="承認します。")
@@ -130,18 +116,6 @@ def test_queue(redis_url, monkeypatch):
 
 
 def make_ready_report(assessment, user, *, language="ja", content=b"%PDF-1.7\n%%EOF\n"):
-    from django.core.files.base import ContentFile
-
-    report = Report(
-        assessment=assessment,
-        language=language,
-        requested_by=user,
-        fingerprint=services.content.fingerprint(assessment, language),
-        status=Report.Status.READY,
-        page_count=1,
-        size=len(content),
-        finished_at=timezone.now(),
+    return ReportFactory(
+        assessment=assessment, language=language, requested_by=user, ready=True, content=content
     )
-    report.file.save("x.pdf", ContentFile(content), save=False)
-    report.save()
-    return report

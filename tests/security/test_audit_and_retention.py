@@ -1,6 +1,7 @@
 """Audit viewer, access review, retention, error pages, production checks."""
 
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -174,7 +175,12 @@ def test_access_review_shows_who_sees_what_and_idle_accounts(
     client.force_login(manager)
     page = client.get(reverse("audit:access_review"))
     html = page.content.decode()
-    assert vendor.name in html and "デイブ" in html or "dave" in html
+    # The vendor's row names its owner and, under assigned staff, dave.
+    row = re.search(rf'<tr><td><a href="{vendor.get_absolute_url()}">.*?</tr>', html, re.S)
+    assert row, "the vendor has no row"
+    name, owner, assigned = row.group(0).split("</td>")[:3]
+    assert vendor.name in name and str(staff) in owner
+    assert str(other_staff) in assigned and str(staff) not in assigned
     assert staff in page.context["idle"]
     assert manager not in page.context["idle"]
     response = client.post(reverse("audit:access_review"), {"notes": "四半期レビュー完了"})

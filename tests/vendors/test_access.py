@@ -3,12 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import CertificationFactory, ContractFactory, VendorFactory, pdf_upload
 from vendors.access import vendors_visible_to
 from vendors.models import Certification, Contract, Vendor
 from vendors.uploads import store_upload
-
-from .conftest import pdf_upload
-from .factories import CertificationFactory, ContractFactory, VendorFactory
 
 OK_GET, OK_POST = 200, 302
 

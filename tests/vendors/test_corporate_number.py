@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext
 
+from tests.factories import VendorFactory
 from vendors.corporate_number import (
     check_digit,
     is_valid_corporate_number,
@@ -10,8 +11,6 @@ from vendors.corporate_number import (
     validate_corporate_number,
 )
 from vendors.forms import VendorForm
-
-from .factories import VendorFactory
 
 # Published numbers: the National Tax Agency itself, and two listed companies.
 REAL_NUMBERS = ["7000012050002", "1180301018771", "5010401067252"]

@@ -12,11 +12,9 @@ from django.utils import translation
 from assessments.models import Assessment
 from core.filenames import download_name
 from reports.models import Report
+from tests.factories import PDF_BYTES, VendorFactory, pdf_upload
 from vendors.models import Certification
 from vendors.uploads import validate_upload
-
-from .conftest import PDF_BYTES, pdf_upload
-from .factories import VendorFactory
 
 PDF_WITH_HTML = PDF_BYTES + b"<html><script>alert(document.domain)</script></html>"
 

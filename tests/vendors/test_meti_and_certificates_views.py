@@ -6,10 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from tests.factories import CertificationFactory, VendorFactory
 from vendors import meti
 from vendors.models import Certification, Vendor
-
-from .factories import CertificationFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,11 +2,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.factories import VendorFactory
 from vendors import risk
 from vendors.forms import StatusForm
 from vendors.models import Certification, Vendor
-
-from .factories import VendorFactory
 
 TODAY = date(2026, 4, 1)
 
@@ -96,3 +95,75 @@ def test_categories_are_stored_delimited_and_in_a_fixed_order():
     assert vendor.category_list == ["phone", "it"]
     vendor.set_categories([])
     assert vendor.categories == ""
+
+
+# --- Rules the database holds ---------------------------------------------------------------
+
+
+def refused(**fields):
+    """Whether the database refuses the row (the forms say why before it comes to this)."""
+    from django.db import IntegrityError, transaction
+
+    model = fields.pop("model")
+    try:
+        with transaction.atomic():
+            model.objects.create(**fields)
+    except IntegrityError:
+        return True
+    return False
+
+
+def test_the_database_refuses_a_certificate_valid_until_before_valid_from(db):
+    from tests.factories import CertificationFactory
+
+    vendor = CertificationFactory(valid_from=TODAY, valid_until=TODAY).vendor
+    fields = {"model": Certification, "vendor": vendor, "kind": "pmark", "valid_until": TODAY}
+    assert refused(**fields, valid_from=TODAY + timedelta(days=1))
+    assert not refused(**fields, valid_from=None)
+    assert Certification.objects.count() == 2
+
+
+def test_the_database_refuses_a_contract_that_expires_before_it_was_signed(db):
+    from vendors.models import Contract
+
+    vendor = VendorFactory()
+    fields = {"model": Contract, "vendor": vendor, "kind": "nda", "signed_on": TODAY}
+    assert refused(**fields, expires_on=TODAY - timedelta(days=1))
+    assert not refused(**fields, expires_on=TODAY)
+    assert not refused(**fields, expires_on=None)
+    assert not refused(model=Contract, vendor=vendor, kind="nda", expires_on=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data", "field", "message"),
+    [
+        (
+            "vendors:certification_create",
+            {"kind": "pmark", "valid_from": "2030-04-01", "valid_until": "2030-03-31"},
+            "valid_until",
+            "The end of validity is before its start.",
+        ),
+        (
+            "vendors:contract_create",
+            {"kind": "nda", "signed_on": "2030-04-01", "expires_on": "2030-03-31"},
+            "expires_on",
+            "The contract expires before it was signed.",
+        ),
+    ],
+    ids=["certificate", "contract"],
+)
+def test_the_form_says_why_dates_out_of_order_are_refused_first(
+    client, staff, url_name, data, field, message
+):
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    vendor = VendorFactory(owner=staff)
+    client.force_login(staff)
+    response = client.post(reverse(url_name, args=[vendor.pk]), data)
+    assert response.status_code == 200
+    with translation.override("ja"):
+        # Only the friendly message, not the database rule's name as well.
+        assert response.context["form"].errors == {field: [gettext(message)]}
+    assert not vendor.certifications.exists() and not vendor.contracts.exists()

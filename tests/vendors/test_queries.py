@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from .factories import CertificationFactory, ContactFactory, ContractFactory, VendorFactory
+from tests.factories import CertificationFactory, ContactFactory, ContractFactory, VendorFactory
 
 LIST_QUERIES = 12
 DETAIL_QUERIES = 17

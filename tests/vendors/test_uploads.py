@@ -11,11 +11,11 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from tests.factories import PDF_BYTES, CertificationFactory, VendorFactory, pdf_upload
 from vendors.models import Certification, StoredFile
 from vendors.uploads import clean_filename, validate_upload
 
-from .conftest import PDF_BYTES, image_bytes, pdf_upload
-from .factories import CertificationFactory, VendorFactory
+from .conftest import image_bytes
 
 
 def png_of_size(width, height):

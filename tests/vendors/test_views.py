@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 
+from tests.factories import CertificationFactory, VendorFactory
 from vendors import risk
 from vendors.demo import PHONE_ENGAGEMENT
 from vendors.models import Certification, Contact, Vendor
-
-from .factories import CertificationFactory, VendorFactory
 
 LIST = reverse("vendors:index")
 
@@ -377,7 +376,7 @@ def test_seed_demo_adds_synthetic_vendors(db):
 
 
 def test_pagination_links_keep_the_filters_and_replace_the_page(client, staff):
-    from tests.vendors.factories import VendorFactory
+    from tests.factories import VendorFactory
 
     VendorFactory.create_batch(30, owner=staff, status="candidate")
     client.force_login(staff)
