@@ -42,8 +42,11 @@ def load(request):
         .filter(pk=pk)
         .first()
     )
-    if invitation is None or invitation.session_epoch != epoch:
+    if invitation is None:
         return None
+    if invitation.session_epoch != epoch and invitation.revoked_at is None:
+        return None  # a new link was sent: this session belonged to the old one
+    # A revoked invitation keeps its session just long enough to say so (410).
     return PortalSession(invitation=invitation, verified=verified)
 
 

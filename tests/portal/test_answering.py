@@ -173,8 +173,9 @@ def test_the_language_is_chosen_and_remembered(portal, invited):
     assert invited[0].language == "en"
     # Another browser (a new code) still gets English.
     fresh = Client()
-    from .conftest import open_portal
     from portal import services
+
+    from .conftest import open_portal
 
     token = services.resend(invited[0])
     open_portal(token, email=invited[0].contact.email, client=fresh)

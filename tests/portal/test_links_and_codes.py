@@ -101,6 +101,7 @@ def test_guessing_tokens_is_limited_per_address_without_saying_whether_one_exist
     blocked_guess = client.get(f"/portal/i/guess{'9' * 40}/")
     blocked_real = client.get(f"/portal/i/{invited[1]}/")
     assert blocked_guess.status_code == blocked_real.status_code == 429
+
     def page(response):
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
 
@@ -173,7 +174,9 @@ def test_a_tampered_token_is_simply_not_valid_in_both_languages(invited):
 def test_revoking_ends_a_live_portal_session(portal, invited):
     assert portal.get("/portal/").status_code == 200
     services.revoke(invited[0])
-    assert portal.get("/portal/").status_code == 403
+    response = portal.get("/portal/")
+    assert response.status_code == 410
+    assert "This link was withdrawn" in response.content.decode()
 
 
 def test_resending_replaces_the_link_and_ends_sessions_on_the_old_one(portal, invited, contact):

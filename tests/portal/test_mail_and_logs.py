@@ -37,7 +37,9 @@ def test_an_english_invitation_is_in_english(assessment, contact, staff, media):
     assert "Dear 山田 太郎," in mail.outbox[-1].body
 
 
-def test_the_link_host_is_site_url_not_the_requests_host(settings, assessment, staff, client, media):
+def test_the_link_host_is_site_url_not_the_requests_host(
+    settings, assessment, staff, client, media
+):
     settings.SITE_URL = "https://dd.example.jp"
     settings.ALLOWED_HOSTS = ["*"]
     client.force_login(staff)
@@ -62,7 +64,9 @@ def test_names_from_data_cannot_inject_headers(assessment, vendor, staff, media)
     assert [a for _n, a in getaddresses(mail.outbox[-1].recipients())] == ["eve@portal.example"]
 
 
-def test_the_staff_form_invites_contacts_and_a_new_address(assessment, contact, staff, client, media):
+def test_the_staff_form_invites_contacts_and_a_new_address(
+    assessment, contact, staff, client, media
+):
     client.force_login(staff)
     response = client.post(
         f"/assessments/{assessment.pk}/invitations/new/",
@@ -129,7 +133,13 @@ def test_invite_vendor_command(assessment, capsys, media):
 def test_log_lines_carry_a_hash_prefix_instead_of_the_token(invited):
     token = invited[1]
     record = logging.LogRecord(
-        "django.server", logging.INFO, __file__, 1, '"GET %s HTTP/1.1" 302 0', (f"/portal/i/{token}/",), None
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"GET %s HTTP/1.1" 302 0',
+        (f"/portal/i/{token}/",),
+        None,
     )
     RedactPortalTokens().filter(record)
     line = record.getMessage()

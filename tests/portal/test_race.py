@@ -30,7 +30,9 @@ def test_a_stale_vendor_save_after_staff_changed_it_shows_both(portal, assessmen
 
 
 @pytest.mark.django_db
-def test_a_stale_staff_save_after_the_vendor_changed_it_shows_both(portal, assessment, client, staff):
+def test_a_stale_staff_save_after_the_vendor_changed_it_shows_both(
+    portal, assessment, client, staff
+):
     client.force_login(staff)
     url = f"/assessments/{assessment.pk}/items/CON-01/answer/"
     client.post(url, {"value": "yes", "revision": 0})
@@ -80,9 +82,7 @@ def test_staff_and_vendor_saving_at_the_same_moment_one_wins(
         target=run,
         args=(
             "vendor",
-            lambda: services.save_answer(
-                invitation, item, value="no", comment="", base_revision=1
-            ),
+            lambda: services.save_answer(invitation, item, value="no", comment="", base_revision=1),
         ),
     )
     for thread in (staff_thread, vendor_thread):

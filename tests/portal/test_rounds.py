@@ -45,7 +45,7 @@ def test_delegation_makes_a_child_invitation_for_one_section(portal, invited, cl
     assert "佐藤 花子" in page and "山田 太郎から委任" in page
     # The delegating contact revokes it.
     portal.post(f"/portal/delegations/{child.pk}/revoke/")
-    assert colleague.get("/portal/").status_code == 403
+    assert colleague.get("/portal/").status_code == 410
     child.refresh_from_db()
     assert child.status == Invitation.Status.REVOKED
 
@@ -99,7 +99,9 @@ def test_clarification_round_trip(portal, invited, assessment, client, staff, me
     portal.post(f"/portal/questions/{thread.pk}/reply/", {"text": "2024年4月1日です"})
     thread.refresh_from_db()
     assert thread.status == AnswerReview.Status.ANSWERED
-    portal.post("/portal/items/CON-01/answer/", {"value": "yes", "revision": 1, "comment": "2024-04-01締結"})
+    portal.post(
+        "/portal/items/CON-01/answer/", {"value": "yes", "revision": 1, "comment": "2024-04-01締結"}
+    )
     assert portal.post("/portal/submit/").status_code == 302
     invited[0].refresh_from_db()
     assert invited[0].submitted_at is not None
@@ -109,7 +111,9 @@ def test_clarification_round_trip(portal, invited, assessment, client, staff, me
     thread.refresh_from_db()
     assert thread.status == AnswerReview.Status.ACCEPTED
     # Staff may still change an answer: it is then theirs.
-    client.post(f"/assessments/{assessment.pk}/items/CON-03/answer/", {"value": "no", "revision": 1})
+    client.post(
+        f"/assessments/{assessment.pk}/items/CON-03/answer/", {"value": "no", "revision": 1}
+    )
     row = Answer.objects.get(assessment=assessment, item__code="CON-03")
     assert row.updated_by == staff and row.answered_by_contact is None
 
@@ -143,7 +147,9 @@ def test_remediation_round_trip(vendor, contact, staff, manager, checklist, clie
     client.force_login(staff)
     page = client.get(f"/findings/{finding.pk}/").content.decode()
     assert "NDAを締結します" in page and "nda-draft.pdf" in page
-    assert client.post(f"/proposals/{proposal.pk}/decide/", {"verdict": "reject"}).status_code == 302
+    assert (
+        client.post(f"/proposals/{proposal.pk}/decide/", {"verdict": "reject"}).status_code == 302
+    )
     proposal.refresh_from_db()
     assert proposal.status == "proposed"  # a rejection needs a note
     client.post(f"/proposals/{proposal.pk}/decide/", {"verdict": "reject", "note": "期日が遅い"})
@@ -169,7 +175,9 @@ def test_remediation_round_trip(vendor, contact, staff, manager, checklist, clie
     assert response.status_code == 403
 
 
-def test_a_questionnaire_invitation_waits_for_an_open_assessment(vendor, staff, manager, checklist, media):
+def test_a_questionnaire_invitation_waits_for_an_open_assessment(
+    vendor, staff, manager, checklist, media
+):
     from django.core.exceptions import ValidationError
 
     assessment = approved_assessment(vendor, staff, manager)
