@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "duediligence.middleware.JapaneseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Portal pages send no referrer, so their POSTs carry `Origin: null` (see there).
+    "portal.middleware.PortalOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",

@@ -43,3 +43,23 @@ class PortalMiddleware:
         response["Cache-Control"] = "no-store"
         response["Pragma"] = "no-cache"
         return response
+
+
+class PortalOriginMiddleware:
+    """Before Django's CSRF check. With ``Referrer-Policy: no-referrer`` browsers send a
+    portal form's POST with ``Origin: null`` (and no Referer), which the CSRF check
+    refuses. ``Sec-Fetch-Site: same-origin`` is set by the browser itself and cannot be
+    forged by another site's page, so such a request gets its real origin back; the
+    CSRF token is still checked, and the portal cookie is SameSite=Lax anyway."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.path.startswith(PREFIX)
+            and request.META.get("HTTP_ORIGIN") == "null"
+            and request.headers.get("Sec-Fetch-Site") == "same-origin"
+        ):
+            request.META["HTTP_ORIGIN"] = f"{request.scheme}://{request.get_host()}"
+        return self.get_response(request)

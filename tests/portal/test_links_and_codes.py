@@ -68,7 +68,7 @@ def test_five_wrong_codes_void_the_code(invited, contact):
     client.get(f"/portal/i/{invited[1]}/")
     right = last_code(contact.email)
     wrong = "000000" if right != "000000" else "111111"
-    for n in range(5):
+    for _n in range(5):
         response = client.post("/portal/code/", {"code": wrong})
         assert response.status_code == 200
     assert "新しいコード" in response.content.decode()
@@ -197,3 +197,18 @@ def test_extending_moves_the_expiry_on(invited):
 def test_a_tampered_session_cookie_is_no_session(portal):
     portal.cookies["dd_portal"] = portal.cookies["dd_portal"].value[:-3] + "abc"
     assert portal.get("/portal/").status_code == 403
+
+
+def test_same_origin_posts_pass_the_csrf_check_without_a_referrer(invited, contact):
+    """no-referrer makes browsers send `Origin: null`; a same-origin fetch still passes,
+    a cross-site one does not."""
+    client = Client(enforce_csrf_checks=True)
+    client.get(f"/portal/i/{invited[1]}/")
+    token = client.get("/portal/code/").context["csrf_token"]
+    data = {"code": last_code(contact.email), "csrfmiddlewaretoken": str(token)}
+    cross = client.post(
+        "/portal/code/", data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="cross-site"
+    )
+    assert cross.status_code == 403
+    same = client.post("/portal/code/", data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin")
+    assert same.status_code == 302 and same.url == "/portal/"
