@@ -61,20 +61,30 @@ def smtp(settings):
 
 def choose(page, label_for):
     code = re.match(r"v-(.+)-[a-z]+$", label_for).group(1)
-    with page.expect_response(lambda r: r.url.endswith(f"/portal/items/{code}/answer/")) as response:
+    with page.expect_response(
+        lambda r: r.url.endswith(f"/portal/items/{code}/answer/")
+    ) as response:
         page.click(f"label[for={label_for}]")
     assert response.value.status == 200
     page.wait_for_selector(f"#{label_for}:checked", state="attached")
 
 
-def test_vendor_answers_through_the_emailed_link(page, browser, live_server, smtp, staff, manager, media, settings):
+def test_vendor_answers_through_the_emailed_link(
+    page, browser, live_server, smtp, staff, manager, media, settings
+):
     settings.SITE_URL = live_server.url
     install_default_checklist()
-    vendor = Vendor.objects.create(name="株式会社ブラウザ委託", name_en="Browser Vendor", owner=staff)
+    vendor = Vendor.objects.create(
+        name="株式会社ブラウザ委託", name_en="Browser Vendor", owner=staff
+    )
     contact = Contact.objects.create(vendor=vendor, name="山田 花子", email="hanako@vendor.example")
     assessment = assessment_services.start_assessment(vendor, user=staff, reviewer=manager)
     invitation, _token = services.invite(
-        assessment, user=staff, contact=contact, sections=["CON", "INC"], message="よろしくお願いします"
+        assessment,
+        user=staff,
+        contact=contact,
+        sections=["CON", "INC"],
+        message="よろしくお願いします",
     )
     assert len(smtp.messages) == 1
     first = smtp.messages[0]
@@ -151,8 +161,10 @@ def test_vendor_answers_through_the_emailed_link(page, browser, live_server, smt
     log_in(page, "charlie")
     page.wait_for_url(lambda url: "/login" not in url)
     page.goto(reverse("assessments:section", args=[assessment.pk, "CON"]))
-    assert page.locator("#item-CON-01 .answered-by-contact").first.inner_text().startswith(
-        "委託先が回答：山田 花子（hanako@vendor.example）"
+    assert (
+        page.locator("#item-CON-01 .answered-by-contact")
+        .first.inner_text()
+        .startswith("委託先が回答：山田 花子（hanako@vendor.example）")
     )
     page.goto(reverse("assessments:detail", args=[assessment.pk]))
     assert page.locator("[data-status=submitted]").count() == 1

@@ -206,9 +206,7 @@ def test_same_origin_posts_pass_the_csrf_check_without_a_referrer(invited, conta
     client.get(f"/portal/i/{invited[1]}/")
     token = client.get("/portal/code/").context["csrf_token"]
     data = {"code": last_code(contact.email), "csrfmiddlewaretoken": str(token)}
-    cross = client.post(
-        "/portal/code/", data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="cross-site"
-    )
+    cross = client.post("/portal/code/", data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="cross-site")
     assert cross.status_code == 403
     same = client.post("/portal/code/", data, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin")
     assert same.status_code == 302 and same.url == "/portal/"
