@@ -3,15 +3,20 @@ name no vendor, no finding and no assessment detail. Names come from data, so th
 are stripped of control characters before they reach a header, and the link's host is
 SITE_URL, never the Host header of whoever triggered the sending."""
 
+import logging
+import smtplib
 import unicodedata
 from email.utils import formataddr
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+log = logging.getLogger(__name__)
 
 SUBJECTS = {
     "invitation": lambda: _("Request to answer a security questionnaire"),
@@ -44,7 +49,14 @@ def send(kind: str, *, to_name: str, to_email: str, language: str, context: dict
         to=[formataddr((header_safe(to_name), to_email))],
     )
     message.attach_alternative(html, "text/html")
-    message.send()
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        log.warning("portal %s e-mail not sent: %s", kind, error.__class__.__name__)
+        raise ValidationError(
+            _("The e-mail could not be sent. Try again later (re-send the invitation)."),
+            code="mail_failed",
+        ) from None
 
 
 def send_invitation(invitation, token: str) -> None:
@@ -89,6 +101,13 @@ def send_submitted(invitation) -> None:
     staff = invitation.created_by
     if staff is None or not staff.email:
         return
+    try:
+        _send_submitted(invitation, staff)
+    except ValidationError:
+        pass  # logged; the submission itself stands and shows on the assessment page
+
+
+def _send_submitted(invitation, staff):
     send(
         "submitted",
         to_name=str(staff),

@@ -162,3 +162,19 @@ def test_a_portal_404_logged_by_django_has_no_token(invited, caplog):
         Client().get(f"/portal/i/{invited[1]}x/")
     assert caplog.records, "Django logs a 404"
     assert all(invited[1] not in r.getMessage() for r in caplog.records)
+
+
+def test_an_unreachable_mail_server_is_a_message_not_an_error(
+    settings, assessment, staff, client, media
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    client.force_login(staff)
+    response = client.post(
+        f"/assessments/{assessment.pk}/invitations/new/",
+        {"new_email": "a@portal.example", "kind": "questionnaire", "days": 14, "language": "ja"},
+    )
+    assert response.status_code == 200
+    assert "メールを送信できませんでした" in response.content.decode()
+    invitation = Invitation.objects.get(contact__email="a@portal.example")
+    assert invitation.sent_at is None  # kept, to be re-sent
