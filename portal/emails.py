@@ -3,6 +3,7 @@ name no vendor, no finding and no assessment detail. Names come from data, so th
 are stripped of control characters before they reach a header, and the link's host is
 SITE_URL, never the Host header of whoever triggered the sending."""
 
+import contextlib
 import logging
 import smtplib
 import unicodedata
@@ -101,10 +102,9 @@ def send_submitted(invitation) -> None:
     staff = invitation.created_by
     if staff is None or not staff.email:
         return
-    try:
+    # Logged when it fails; the submission itself stands and shows on the assessment page.
+    with contextlib.suppress(ValidationError):
         _send_submitted(invitation, staff)
-    except ValidationError:
-        pass  # logged; the submission itself stands and shows on the assessment page
 
 
 def _send_submitted(invitation, staff):
