@@ -206,3 +206,13 @@ def _answer_scope(assessment, invitation):
 
 
 pytestmark = pytest.mark.django_db
+
+
+def test_the_audit_log_shows_portal_steps_as_the_contact(portal, contact, manager, client):
+    portal.post("/portal/items/CON-01/answer/", {"value": "yes", "revision": 0})
+    client.force_login(manager)
+    page = client.get("/accounts/audit/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "yamada@portal.example (委託先担当者)" in text
+    assert "ポータルで回答を保存" in text
