@@ -58,7 +58,9 @@ class Invitation(models.Model):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="ja"
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(
+        _("link fingerprint (SHA-256)"), max_length=64, unique=True, editable=False
+    )
     expires_at = models.DateTimeField(_("link expires"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -75,10 +77,10 @@ class Invitation(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    code_hash = models.CharField(max_length=64, blank=True, editable=False)
-    code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
-    code_tries = models.PositiveSmallIntegerField(default=0, editable=False)
-    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    code_hash = models.CharField(_("code fingerprint"), max_length=64, blank=True, editable=False)
+    code_expires_at = models.DateTimeField(_("code expires"), null=True, blank=True, editable=False)
+    code_tries = models.PositiveSmallIntegerField(_("wrong codes"), default=0, editable=False)
+    session_epoch = models.PositiveIntegerField(_("session generation"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("invitation")
@@ -222,7 +224,10 @@ class PortalUpload(models.Model):
     """A file a vendor contact uploaded: the portal shows the vendor only these."""
 
     stored_file = models.OneToOneField(
-        "vendors.StoredFile", on_delete=models.CASCADE, related_name="portal_upload"
+        "vendors.StoredFile",
+        on_delete=models.CASCADE,
+        related_name="portal_upload",
+        verbose_name=_("file"),
     )
     invitation = models.ForeignKey(
         Invitation, on_delete=models.CASCADE, related_name="uploads", verbose_name=_("invitation")
