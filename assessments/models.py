@@ -143,6 +143,16 @@ class Answer(models.Model):
         related_name="+",
         verbose_name=_("updated by"),
     )
+    # Set when a vendor contact gave the answer through the portal (updated_by is then
+    # empty); a staff save clears it, so the answer is marked as theirs.
+    answered_by_contact = models.ForeignKey(
+        "vendors.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answered by vendor contact"),
+    )
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     evidence = models.ManyToManyField(
         "vendors.StoredFile", blank=True, related_name="+", verbose_name=_("evidence")
@@ -161,6 +171,11 @@ class Answer(models.Model):
 
     def get_additional_data(self):
         return {"vendor_id": self.assessment.vendor_id, "assessment_id": self.assessment_id}
+
+    @property
+    def answered_by(self):
+        """Who gave the answer: the vendor contact, or the staff user."""
+        return self.answered_by_contact or self.updated_by
 
 
 class ReviewNote(models.Model):

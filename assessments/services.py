@@ -64,10 +64,13 @@ class AnswerConflict(Exception):
     revision: int
 
 
-def save_answer(assessment, item, *, value, comment="", base_revision=None, user):
-    """Save one answer. ``base_revision`` is the revision the user's page showed; when
-    the stored answer has moved on since, nothing is written and AnswerConflict says
-    what the other person saved."""
+def save_answer(
+    assessment, item, *, value, comment="", base_revision=None, user=None, contact=None
+):
+    """Save one answer, given by a staff ``user`` or by a vendor ``contact`` through the
+    portal. ``base_revision`` is the revision the person's page showed; when the stored
+    answer has moved on since, nothing is written and AnswerConflict says what the other
+    person saved."""
     if assessment.is_locked:
         raise PermissionDenied
     with transaction.atomic():
@@ -79,22 +82,35 @@ def save_answer(assessment, item, *, value, comment="", base_revision=None, user
             raise AnswerConflict(
                 mine=value,
                 theirs=answer.value,
-                theirs_by=answer.updated_by,
+                theirs_by=answer.answered_by,
                 revision=answer.revision,
             )
         answer.value = value
         answer.comment = comment
         answer.carried_over = False
         answer.updated_by = user
+        answer.answered_by_contact = contact
         answer.revision = F("revision") + 1
         answer.save()
         answer.refresh_from_db(fields=["revision"])
-    if assessment.status == Assessment.Status.DRAFT:
+    if assessment.status == Assessment.Status.DRAFT and user is None:
+        _start_for_vendor(assessment)
+    elif assessment.status == Assessment.Status.DRAFT:
         # The first answer starts the assessment, unless another first answer (another
         # tab, another person) already did: apply_action then refreshes the status.
         with contextlib.suppress(ValidationError):
             apply_action(assessment, "start", user=user)
     return answer
+
+
+@transaction.atomic
+def _start_for_vendor(assessment):
+    """A vendor's first answer starts the assessment (the workflow table is for staff)."""
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("pk").first()
+    assessment.refresh_from_db()
+    if assessment.status == Assessment.Status.DRAFT:
+        assessment.status = Assessment.Status.IN_PROGRESS
+        assessment.save(update_fields=["status", "updated_at"])
 
 
 @transaction.atomic

@@ -130,7 +130,7 @@ def _section_context(request, assessment, code, *, problems=None):
     if section is None:
         raise Http404
     # "Saved by ..." under each answer; one query rather than one per answer.
-    prefetch_related_objects(list(evaluation.answers.values()), "updated_by")
+    prefetch_related_objects(list(evaluation.answers.values()), "updated_by", "answered_by_contact")
     problems = problems or {}
     rows = []
     for row in evaluation.item_rows(section):

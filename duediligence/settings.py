@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "reports",
     "audit",
     "dashboard",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "duediligence.middleware.JapaneseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Portal pages send no referrer, so their POSTs carry `Origin: null` (see there).
+    "portal.middleware.PortalOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "duediligence.middleware.PrivatePagesMiddleware",
@@ -97,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "duediligence.middleware.AuditlogMiddleware",
+    # After the audit context: portal requests are audited as the vendor contact.
+    "portal.middleware.PortalMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns lockouts into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -305,6 +310,18 @@ else:
 # them at once; this only bounds a missed invalidation). 0 counts on every request.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
 
+# Vendor portal: links expire after PORTAL_LINK_DAYS; the e-mailed code after
+# PORTAL_CODE_MINUTES or PORTAL_CODE_TRIES wrong tries; a portal session ends after
+# PORTAL_SESSION_MINUTES idle. Guessing is limited per address and per invitation.
+# Links in e-mails point here, never at the Host header of the request that sent them.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+PORTAL_LINK_DAYS = env_int("PORTAL_LINK_DAYS", 14, minimum=1)
+PORTAL_CODE_MINUTES = env_int("PORTAL_CODE_MINUTES", 10, minimum=1)
+PORTAL_CODE_TRIES = env_int("PORTAL_CODE_TRIES", 5, minimum=1)
+PORTAL_SESSION_MINUTES = env_int("PORTAL_SESSION_MINUTES", 60, minimum=1)
+PORTAL_GUESSES_PER_HOUR = env_int("PORTAL_GUESSES_PER_HOUR", 20, minimum=1)
+PORTAL_CODES_PER_HOUR = env_int("PORTAL_CODES_PER_HOUR", 5, minimum=1)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -350,7 +367,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Portal links are bearer secrets: every handler prints a short hash prefix instead.
+    "filters": {"portal_tokens": {"()": "portal.redaction.RedactPortalTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["portal_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # WeasyPrint's progress logger reports every step of every render.

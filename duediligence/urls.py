@@ -49,6 +49,8 @@ urlpatterns = [
     path("checklist/", include("questionnaires.urls")),
     path("", include("assessments.urls")),
     path("reports/", include("reports.urls")),
+    path("portal/", include("portal.urls")),
+    path("", include("portal.staff_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -159,6 +159,22 @@ TABLE = {
     "reports:status": (lambda w: {"pk": w["report"].pk}, vendor_read()),
     "reports:download": (lambda w: {"pk": w["report"].pk}, vendor_read()),
     "reports:retry": (lambda w: {"pk": w["report"].pk}, post_only()),
+    "invitations:create": (
+        lambda w: {"pk": w["assessment"].pk},
+        {"anon": LOGIN, "assigned": 200, "other": 404, "manager": 403, "admin": 403},
+    ),
+    "invitations:action": (lambda w: {"pk": w["invitation"].pk, "name": "extend"}, post_only()),
+    "invitations:review": (lambda w: {"pk": w["assessment"].pk}, vendor_read()),
+    "invitations:return": (lambda w: {"pk": w["assessment"].pk}, post_only()),
+    "invitations:review_item": (
+        lambda w: {"pk": w["assessment"].pk, "code": "CON-01"},
+        post_only(),
+    ),
+    "invitations:file": (
+        lambda w: {"pk": w["assessment"].pk, "file_pk": w["portal_file"].pk},
+        vendor_read(),
+    ),
+    "invitations:decide": (lambda w: {"pk": w["proposal"].pk}, post_only()),
 }
 
 # POSTs of the POST-only views, with what each role gets (the body is enough to pass
@@ -204,6 +220,78 @@ POSTS = {
         {},
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 302, "admin": 302},
     ),
+    "invitations:action": (
+        {},
+        {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 403, "admin": 403},
+    ),
+    "invitations:return": (
+        {},
+        {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 302, "admin": 403},
+    ),
+    "invitations:review_item": (
+        {"verdict": "accept"},
+        {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 302, "admin": 403},
+    ),
+    "invitations:decide": (
+        {"verdict": "accept"},
+        {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 302, "admin": 403},
+    ),
+}
+
+# The vendor portal, for the people who reach it: the invited contact (code entered), a
+# colleague of the same vendor who was not invited (holding the forwarded link, without
+# the code), the contact of another vendor (with a session of their own, scoped to the INC
+# section of their own assessment), a session on an expired link, one on a revoked link,
+# staff signed in, and anonymous. The session, not the URL, names the invitation, so
+# another invitation's objects in a URL are 404.
+PORTAL_ROLES = ("invited", "uninvited", "other_vendor", "expired", "revoked", "staff", "anon")
+CODE = "code"  # 302 to the code page
+
+
+def portal(invited, *, uninvited=CODE, other_vendor=404, closed=410, outsider=403):
+    return {
+        "invited": invited,
+        "uninvited": uninvited,
+        "other_vendor": other_vendor,
+        "expired": closed,
+        "revoked": closed,
+        "staff": outsider,
+        "anon": outsider,
+    }
+
+
+def portal_post_only():
+    return dict.fromkeys(PORTAL_ROLES, 405)
+
+
+PORTAL_TABLE = {
+    "portal:home": (lambda w: {}, portal(200, other_vendor=200)),
+    # A valid link trades for a (new, unconfirmed) session whoever opens it.
+    "portal:landing": (lambda w: {"token": w["token"]}, dict.fromkeys(PORTAL_ROLES, 302)),
+    "portal:code": (lambda w: {}, portal(302, uninvited=200, other_vendor=302)),
+    "portal:code_resend": (lambda w: {}, portal_post_only()),
+    "portal:language": (lambda w: {}, portal_post_only()),
+    "portal:logout": (lambda w: {}, portal_post_only()),
+    "portal:section": (lambda w: {"code": "CON"}, portal(200)),
+    "portal:answer": (lambda w: {"code": "CON-01"}, portal_post_only()),
+    "portal:evidence": (lambda w: {"code": "CON-01"}, portal_post_only()),
+    "portal:file": (lambda w: {"pk": w["portal_file"].pk}, portal(200)),
+    "portal:submit": (lambda w: {}, portal_post_only()),
+    "portal:delegate": (lambda w: {}, portal(200, other_vendor=200)),
+    "portal:delegation_revoke": (lambda w: {"pk": w["delegation"].pk}, portal_post_only()),
+    "portal:reply": (lambda w: {"pk": w["thread"].pk}, portal_post_only()),
+    # The findings open to remediation invitations only (tests/portal/test_rounds.py).
+    "portal:finding": (lambda w: {"pk": w["finding"].pk}, portal(404)),
+}
+PORTAL_POSTS = {
+    "portal:code_resend": ({}, portal(302, uninvited=302, other_vendor=302)),
+    "portal:language": ({"language": "en"}, dict.fromkeys(PORTAL_ROLES, 302)),
+    "portal:logout": ({}, portal(200, uninvited=200, other_vendor=200)),
+    "portal:answer": ({"value": "yes", "revision": "1"}, portal(302)),
+    "portal:evidence": ({}, portal(302)),
+    "portal:submit": ({}, portal(302, other_vendor=302)),
+    "portal:delegation_revoke": ({}, portal(302)),
+    "portal:reply": ({"text": "回答します"}, portal(302)),
 }
 
 
@@ -223,10 +311,12 @@ def app_url_names():
 
 
 def test_every_url_has_an_entry():
-    assert sorted(TABLE) == app_url_names()
+    assert sorted([*TABLE, *PORTAL_TABLE]) == app_url_names()
     assert set(POSTS) <= set(TABLE)
     posts_only = {name for name, (_kwargs, codes) in TABLE.items() if codes == post_only()}
     assert posts_only == set(POSTS)
+    portal_posts = {n for n, (_k, codes) in PORTAL_TABLE.items() if codes == portal_post_only()}
+    assert portal_posts == set(PORTAL_POSTS)
 
 
 @pytest.fixture
@@ -270,6 +360,7 @@ def world(media, staff, other_staff, manager, admin_user):
     report.file.save("matrix.pdf", ContentFile(b"%PDF-1.4 report"), save=False)
     report.status = Report.Status.READY
     report.save()
+    portal_world = _portal_world(vendor, assessment, staff, manager, stored[2])
     draft = new_draft_from(published, user=admin_user)
     draft_section = draft.sections.order_by("position").first()
     return {
@@ -285,7 +376,128 @@ def world(media, staff, other_staff, manager, admin_user):
         "draft_section": draft_section,
         "draft_item": draft_section.items.order_by("position").first(),
         "users": {"assigned": staff, "other": other_staff, "manager": manager, "admin": admin_user},
+        **portal_world,
     }
+
+
+def _portal_world(vendor, assessment, staff, manager, staff_evidence):
+    """Invitations, their sessions (as cookies) and the objects portal URLs name."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal import services as portal
+    from portal.models import Invitation
+    from tests.portal.conftest import open_portal
+    from vendors.models import Contact
+
+    invited = Contact.objects.create(vendor=vendor, name="招待 太郎", email="in@matrix.example")
+    invitation, token = portal.invite(assessment, user=staff, contact=invited, sections=["CON"])
+    sessions = {"invited": open_portal(token, email=invited.email)}
+    forwarded = Client()  # the same vendor's colleague with the forwarded link, not the code
+    forwarded.get(f"/portal/i/{token}/")
+    sessions["uninvited"] = forwarded
+    stranger_vendor = Vendor.objects.create(name="他社", owner=staff)
+    stranger_assessment = services.start_assessment(stranger_vendor, user=staff, reviewer=manager)
+    stranger = Contact.objects.create(
+        vendor=stranger_vendor, name="他社 花子", email="x@other.example"
+    )
+    _inv, stranger_token = portal.invite(
+        stranger_assessment, user=staff, contact=stranger, sections=["INC"]
+    )
+    sessions["other_vendor"] = open_portal(stranger_token, email=stranger.email)
+    for role in ("expired", "revoked"):
+        person = Contact.objects.create(vendor=vendor, name=role, email=f"{role}@matrix.example")
+        closed, closed_token = portal.invite(assessment, user=staff, contact=person)
+        sessions[role] = open_portal(closed_token, email=person.email)
+        if role == "expired":
+            Invitation.objects.filter(pk=closed.pk).update(
+                created_at=timezone.now() - timezone.timedelta(days=30),
+                expires_at=timezone.now() - timezone.timedelta(days=1),
+            )
+        else:
+            portal.revoke(closed)
+    upload = portal.add_evidence(
+        invitation,
+        assessment.version.items.get(code="CON-01"),
+        SimpleUploadedFile("vendor.pdf", b"%PDF-1.4 vendor", "application/pdf"),
+    )
+    delegation = portal.delegate(
+        invitation, section_code="CON", name="同僚", email="colleague@matrix.example"
+    )
+    item = assessment.version.items.get(code="CON-01")
+    thread = portal.ask_question(assessment, item, user=staff, text="確認です")
+    portal.return_to_vendor(assessment, user=staff)
+    from assessments.models import Finding as FindingModel
+
+    finding = FindingModel.objects.get(assessment=assessment, item=item)
+    from portal.models import RemediationProposal
+
+    proposal = RemediationProposal.objects.create(
+        finding=finding,
+        invitation=invitation,
+        contact=invited,
+        plan="計画",
+        target_date=timezone.localdate(),
+    )
+    return {
+        "invitation": invitation,
+        "token": token,
+        "portal_file": upload,
+        "delegation": delegation,
+        "thread": thread,
+        "proposal": proposal,
+        "portal_cookies": {
+            role: client.cookies.get("dd_portal").value for role, client in sessions.items()
+        },
+    }
+
+
+def _portal_client(world, role):
+    client = Client()
+    if role == "staff":
+        client.force_login(world["users"]["assigned"])
+    elif role != "anon":
+        client.cookies["dd_portal"] = world["portal_cookies"][role]
+    return client
+
+
+def _portal_check(response, expected):
+    if expected == CODE:
+        return response.status_code == 302 and response.url == reverse("portal:code")
+    return response.status_code == expected
+
+
+def test_every_portal_url_for_every_portal_role_matches_the_table(world):
+    mismatches = []
+    for name, (kwargs, codes) in PORTAL_TABLE.items():
+        url = reverse(name, kwargs=kwargs(world))
+        for role in PORTAL_ROLES:
+            response = _portal_client(world, role).get(url)
+            if not _portal_check(response, codes[role]):
+                mismatches.append(f"GET {name} as {role}: {response.status_code} != {codes[role]}")
+    for name, (data, codes) in PORTAL_POSTS.items():
+        url = reverse(name, kwargs=PORTAL_TABLE[name][0](world))
+        for role in PORTAL_ROLES:
+            with transaction.atomic():
+                response = _portal_client(world, role).post(url, data)
+                transaction.set_rollback(True)
+            if not _portal_check(response, codes[role]):
+                mismatches.append(f"POST {name} as {role}: {response.status_code} != {codes[role]}")
+    assert mismatches == [], "\n".join(mismatches)
+
+
+def test_a_portal_session_opens_no_staff_url(world):
+    """Every staff URL, with only a confirmed portal session: the login page or nothing."""
+    for name, (kwargs, _codes) in TABLE.items():
+        url = reverse(name, kwargs=kwargs(world))
+        response = _portal_client(world, "invited").get(url)
+        assert response.status_code in (302, 405, 200), (name, response.status_code)
+        if response.status_code == 302:
+            assert response.url.startswith(reverse("login")) or name in (
+                "login",
+                "accounts:otp_verify",
+            ), (name, response.url)
+        if response.status_code == 200:
+            assert name in ("healthz", "login"), name
 
 
 def _client(world, role):
