@@ -12,9 +12,7 @@ urlpatterns = [
     path("assessments/<int:pk>/items/<str:code>/evidence/", views.evidence, name="evidence"),
     path("assessments/<int:pk>/evidence/<int:file_pk>/", views.evidence_file, name="evidence_file"),
     path("assessments/<int:pk>/action/<str:name>/", views.action, name="action"),
-    path(
-        "assessments/<int:pk>/workbook/", workbook_views.workbook_download, name="workbook"
-    ),
+    path("assessments/<int:pk>/workbook/", workbook_views.workbook_download, name="workbook"),
     path(
         "assessments/<int:pk>/workbook/import/",
         workbook_views.workbook_import,

@@ -34,6 +34,7 @@ from core.xlsx import (
     cell_text,
     display_width,
     font,
+    formula_cells,
     open_xlsx,
     print_setup,
 )
@@ -725,34 +726,6 @@ def _read_meta(book):
     return info, items
 
 
-def _formula_cells(data: bytes, sheets) -> dict:
-    """{sheet title: {coordinate}} of the cells holding formulas. The sheets' XML is
-    looked at first: most workbooks have none, and then nothing more is read."""
-    import zipfile
-
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        has_formula = any(
-            b"<f>" in archive.read(n) or b"<f " in archive.read(n)
-            for n in archive.namelist()
-            if n.startswith("xl/worksheets/") and n.endswith(".xml")
-        )
-    if not has_formula:
-        return {}
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    found = {}
-    try:
-        for title in sheets:
-            for row in book[title].iter_rows(min_row=HEADER_ROW + 1, max_col=len(COLUMNS)):
-                for cell in row:
-                    if getattr(cell, "data_type", None) == "f":
-                        found.setdefault(title, set()).add(cell.coordinate)
-    finally:
-        book.close()
-    return found
-
-
 def read_workbook(data: bytes, filename: str, assessment) -> WorkbookPlan:
     """Read a filled workbook into a plan for ``assessment``; WorkbookError or
     SpreadsheetRefused when the file is refused as a whole."""
@@ -790,7 +763,7 @@ def _plan(book, data, info, meta_items, assessment) -> WorkbookPlan:
     )
     skip = {info.get("cover"), META_SHEET, LISTS_SHEET}
     sheets = [s for s in book.sheetnames if s not in skip]
-    formulas = _formula_cells(data, sheets)
+    formulas = formula_cells(data, sheets, min_row=HEADER_ROW + 1, max_col=len(COLUMNS))
     limit = len(meta_items)
     seen = {}
     rows_read = 0
@@ -961,3 +934,45 @@ def apply_plan(assessment, plan: WorkbookPlan, *, user, overwrite=()) -> dict:
             ) from None
         written[change.kind] += 1
     return written
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def findings_export(findings):
+    """The (filtered, access-checked) findings as one Excel sheet."""
+    from core.xlsx import table_workbook, xlsx_response
+
+    header = [
+        _("Severity"),
+        _("Vendor"),
+        _("Item"),
+        _("Question"),
+        _("Recommendation"),
+        _("Status"),
+        _("Owner"),
+        _("Due date"),
+        _("Vendor's remediation plan"),
+        _("Note on closing or accepting"),
+    ]
+    language = translation.get_language() or "ja"
+    rows = [
+        [
+            f.get_severity_display(),
+            f.vendor.display_name(language),
+            f.item.code,
+            f.item.question,
+            f.item.recommendation,
+            f.get_status_display(),
+            str(f.owner or ""),
+            f.due_date.isoformat() if f.due_date else "",
+            f.remediation_plan,
+            f.closing_note,
+        ]
+        for f in findings
+    ]
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(
+        f"findings-{stamp}.xlsx",
+        table_workbook(_("Findings"), header, rows, widths=[8, 24, 9, 48, 48, 14, 14, 11, 36, 30]),
+    )

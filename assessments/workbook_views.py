@@ -4,9 +4,8 @@ would change, confirm. Access as the section pages: read to download, answer to 
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import role_required
@@ -20,7 +19,9 @@ class WorkbookUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Filled-in workbook (.xlsx)"),
         widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
         ),
     )
 
@@ -63,7 +64,9 @@ def workbook_import(request, pk):
 def workbook_confirm(request, pk):
     assessment = get_assessment_for_user(request.user, pk, write=True)
     try:
-        plan = workbook.WorkbookPlan.from_token(request.POST.get("plan", ""), assessment, request.user)
+        plan = workbook.WorkbookPlan.from_token(
+            request.POST.get("plan", ""), assessment, request.user
+        )
         written = workbook.apply_plan(
             assessment, plan, user=request.user, overwrite=set(request.POST.getlist("overwrite"))
         )

@@ -99,6 +99,35 @@ def open_xlsx(data: bytes, filename: str = "") -> io.BytesIO:
     return io.BytesIO(data)
 
 
+def formula_cells(data: bytes, titles, *, min_row: int = 1, max_col: int | None = None) -> dict:
+    """{sheet title: {coordinate}} of the cells holding formulas, which are never
+    calculated. The sheets' XML is looked at first: most workbooks have no formula, and
+    then nothing more is read."""
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        has_formula = False
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = archive.read(name)
+                if b"<f>" in xml or b"<f " in xml:
+                    has_formula = True
+                    break
+    if not has_formula:
+        return {}
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    found = {}
+    try:
+        for title in titles:
+            for row in book[title].iter_rows(min_row=min_row, max_col=max_col):
+                for cell in row:
+                    if getattr(cell, "data_type", None) == "f":
+                        found.setdefault(title, set()).add(cell.coordinate)
+    finally:
+        book.close()
+    return found
+
+
 def cell_text(value) -> str:
     """What a cell holds as text: never something Excel would run as a formula."""
     return neutralize(value)

@@ -84,7 +84,7 @@ def test_round_trip_keeps_answers_comments_and_score(assessment, staff, vendor, 
     english = next(c for c, v in expected.items() if v == "yes")
     typed[english] = "Yes"  # an answer in English on a Japanese workbook
     formula = next(c for c, v in expected.items() if v == "no" and c != english)
-    typed[formula] = "=IF(1=1,\"はい\",\"いいえ\")"  # a formula: never calculated
+    typed[formula] = '=IF(1=1,"はい","いいえ")'  # a formula: never calculated
     expected.pop(formula)
     data = filled(
         content,
@@ -98,7 +98,9 @@ def test_round_trip_keeps_answers_comments_and_score(assessment, staff, vendor, 
     assert plan.problems == []
     assert plan.counts["new"] == len(expected)
     assert [c.split("!")[1][0] for c in plan.formula_cells] == ["F"]
-    assert plan.formula_cells[0].endswith(f"F{sheets_by_code(load_workbook(io.BytesIO(data)))[formula][1]}")
+    assert plan.formula_cells[0].endswith(
+        f"F{sheets_by_code(load_workbook(io.BytesIO(data)))[formula][1]}"
+    )
     assert Answer.objects.filter(assessment=assessment).count() == 0  # nothing until confirmed
 
     workbook.apply_plan(assessment, plan, user=staff)
@@ -106,7 +108,10 @@ def test_round_trip_keeps_answers_comments_and_score(assessment, staff, vendor, 
     stored = {a.item.code: a for a in assessment.answers.select_related("item")}
     assert {code: a.value for code, a in stored.items()} == expected
     assert formula not in stored
-    assert workbook.split_comment(stored["CON-01"].comment) == ("秘密保持契約は2024年締結", "契約書の写し")
+    assert workbook.split_comment(stored["CON-01"].comment) == (
+        "秘密保持契約は2024年締結",
+        "契約書の写し",
+    )
     # The same answers given in the app score the same.
     twin = services.start_assessment(vendor, user=staff, reviewer=manager)
     items = {i.code: i for i in twin.version.items.all()}
@@ -286,7 +291,10 @@ def _plain_workbook():
 )
 def test_hostile_files_are_refused_with_a_message(assessment, exported, kind):
     name, data, message = hostile_files(exported)[kind]
-    with translation.override("en"), pytest.raises((SpreadsheetRefused, workbook.WorkbookError)) as refusal:
+    with (
+        translation.override("en"),
+        pytest.raises((SpreadsheetRefused, workbook.WorkbookError)) as refusal,
+    ):
         workbook.read_workbook(data, name, assessment)
     assert message in str(refusal.value)
 
