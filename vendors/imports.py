@@ -97,6 +97,8 @@ class VendorImportError(ValueError):
 
 def _key(text) -> str:
     text = unicodedata.normalize("NFKC", str(text or "")).casefold()
+    # CP932 turns the wave dash of "1,000〜10,000人" into a full-width tilde.
+    text = text.replace("〜", "~")
     return re.sub(r"[\s　]+", "", text)
 
 
@@ -132,7 +134,10 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", "strict"), "UTF-8 (BOM)"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:

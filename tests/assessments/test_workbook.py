@@ -203,8 +203,8 @@ def test_errors_name_the_sheet_and_cell_in_the_users_language(assessment):
         plan = workbook.read_workbook(data, "a.xlsx", assessment)
         messages = [str(p) for p in plan.problems]
     sheet, number = rows["CON-01"]
-    assert f"シート「{sheet.title}」のセル F{number}" in messages[0]
-    assert "たぶん" in messages[0]
+    message = next(m for m in messages if "たぶん" in m)
+    assert f"シート「{sheet.title}」のセル F{number}" in message
     with translation.override("en"):
         plan = workbook.read_workbook(data, "a.xlsx", assessment)
         assert any("Enter a number" in str(p) for p in plan.problems)
@@ -380,9 +380,7 @@ def test_an_upload_over_the_limit_is_refused(client, assessment, staff, exported
         reverse("assessments:workbook_import", args=[assessment.pk]), {"file": upload(exported)}
     )
     assert response.status_code == 422
-    assert "largest accepted" in str(response.context["form"].errors["file"]) or "最大" in str(
-        response.context["form"].errors["file"]
-    )
+    assert "1.0\xa0KB" in response.context["form"].errors["file"][0]
 
 
 def test_the_download_is_an_xlsx_in_the_chosen_language(client, assessment, manager):
