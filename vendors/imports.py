@@ -361,7 +361,13 @@ class _Checker:
             try:
                 validate_corporate_number(number_text)
             except ValidationError as error:
-                errors.append(f"{self.header('corporate_number')}: {' '.join(error.messages)}")
+                errors.append(
+                    _("%(column)s: %(message)s")
+                    % {
+                        "column": self.header("corporate_number"),
+                        "message": " ".join(error.messages),
+                    }
+                )
             else:
                 if number_text in seen:
                     errors.append(

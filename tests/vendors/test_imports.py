@@ -97,9 +97,9 @@ def test_a_shift_jis_csv_is_read_and_every_row_checked(staff, existing):
     assert rows[2].fields["record_volume"] == "1k_10k"
     assert rows[2].tags == ["2027", "候補"]
     assert rows[3].action == "error"
-    assert "法人番号: 法人番号のチェックデジットが正しくありません" in rows[3].errors[0]
+    assert "法人番号：法人番号のチェックデジットが正しくありません" in rows[3].errors[0]
     assert rows[4].action == "error"
-    assert rows[4].errors == ["法人番号: 2行目と同じ法人番号です。"]
+    assert rows[4].errors == ["法人番号：2行目と同じ法人番号です。"]
     assert rows[5].action == "skip" and rows[5].vendor == existing.pk
     assert not plan.applicable
     assert Vendor.objects.count() == 1  # the dry run stored nothing
