@@ -391,3 +391,60 @@ def test_the_download_is_an_xlsx_in_the_chosen_language(client, assessment, mana
     book = load_workbook(io.BytesIO(response.content))
     assert book.worksheets[0].title == "Cover"
     assert "filename*=" in response["Content-Disposition"]
+
+
+# The command line
+
+
+def test_export_and_import_questionnaire_commands(assessment, staff, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    target = tmp_path / "q.xlsx"
+    out = io.StringIO()
+    call_command(
+        "export_questionnaire", assessment.pk, "--lang", "en", "--output", str(target), stdout=out
+    )
+    assert "75 items" in out.getvalue() or "items in" in out.getvalue()
+    filled_path = tmp_path / "filled.xlsx"
+    filled_path.write_bytes(filled(target.read_bytes(), {"CON-01": "○", "CON-02": "×"}))
+
+    out = io.StringIO()
+    call_command("import_questionnaire", assessment.pk, str(filled_path), "--dry-run", stdout=out)
+    assert "new: CON-01" in out.getvalue() and "Dry run" in out.getvalue()
+    assert not assessment.answers.exists()
+
+    out = io.StringIO()
+    call_command(
+        "import_questionnaire", assessment.pk, str(filled_path), "--as", staff.username, stdout=out
+    )
+    assert "2 new" in out.getvalue()
+    assert assessment.answers.get(item__code="CON-02").value == "no"
+
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(filled(target.read_bytes(), {"CON-01": "たぶん"}))
+    with pytest.raises(CommandError, match="F"):
+        call_command("import_questionnaire", assessment.pk, str(bad))
+    with pytest.raises(CommandError, match="may not answer"):
+        call_command("import_questionnaire", assessment.pk, str(filled_path), "--as", "bob")
+
+
+def test_the_findings_download_is_filtered_and_visible_only(client, assessment, staff, other_staff):
+    from assessments.models import Finding
+    from vendors.models import Vendor
+
+    item = assessment.version.items.get(code="CON-01")
+    Finding.objects.create(
+        assessment=assessment, vendor=assessment.vendor, item=item, severity="critical", value=0
+    )
+    other_vendor = Vendor.objects.create(name="他人", owner=other_staff)
+    other = services.start_assessment(other_vendor, user=other_staff)
+    Finding.objects.create(
+        assessment=other, vendor=other_vendor, item=item, severity="low", value=0.5
+    )
+    client.force_login(staff)
+    response = client.get(reverse("assessments:findings"), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[2]][:3] == ["重大", "株式会社テスト", "CON-01"]
+    assert sheet.max_row == 2
+    response = client.get(reverse("assessments:findings"), {"format": "xlsx", "severity": "low"})
+    assert load_workbook(io.BytesIO(response.content)).active.max_row == 1

@@ -350,3 +350,40 @@ def test_an_export_imports_back_as_updates(admin_user, staff):
     )
     assert plan.applicable, [r.errors for r in plan.rows]
     assert [r.action for r in plan.rows] == ["update"]
+
+
+def test_the_import_vendors_command(tmp_path, staff, existing):
+    from django.core.management import CommandError, call_command
+
+    template = tmp_path / "template.xlsx"
+    call_command(
+        "import_vendors", "--template", str(template), "--lang", "en", stdout=io.StringIO()
+    )
+    assert load_workbook(template).active["A1"].value == "Legal name"
+    call_command("import_vendors", "--template", str(tmp_path / "t.csv"), stdout=io.StringIO())
+    assert (tmp_path / "t.csv").read_bytes().startswith("\ufeff名称".encode())
+
+    source = tmp_path / "v.csv"
+    source.write_bytes(shift_jis_file())
+    with pytest.raises(CommandError) as refusal:
+        call_command("import_vendors", str(source), "--owner", staff.username, stdout=io.StringIO())
+    assert "row 3" in str(refusal.value) and "Nothing was imported" in str(refusal.value)
+    assert Vendor.objects.count() == 1
+
+    good = tmp_path / "good.csv"
+    good.write_bytes(
+        csv_bytes(
+            [JA_HEADER[:3], ["株式会社コマンド", "", GOOD], ["更新", "", EXISTING]],
+            encoding="cp932",
+        )
+    )
+    out = io.StringIO()
+    call_command("import_vendors", str(good), "--dry-run", "--owner", staff.username, stdout=out)
+    assert "Dry run (Shift_JIS (CP932))" in out.getvalue()
+    assert Vendor.objects.count() == 1
+    out = io.StringIO()
+    call_command("import_vendors", str(good), "--owner", staff.username, "--update", stdout=out)
+    assert "1 registered, 1 updated" in out.getvalue()
+    existing.refresh_from_db()
+    assert existing.name == "更新"
+    assert Vendor.objects.get(corporate_number=GOOD).owner == staff
