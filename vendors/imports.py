@@ -28,6 +28,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from core import batch
 from core.csvexport import FORMULA_PREFIXES
 from core.xlsx import SpreadsheetRefused, check_size, formula_cells, open_xlsx
 
@@ -575,7 +576,7 @@ def apply_vendor_import(plan: VendorImportPlan, *, user, default_owner=None) -> 
     )
     done = {"create": 0, "update": 0, "skip": len(plan.of_action("skip"))}
     try:
-        with transaction.atomic():
+        with batch.coalesced(), transaction.atomic():
             for row in plan.rows:
                 if row.action not in ("create", "update"):
                     continue

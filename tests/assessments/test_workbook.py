@@ -304,7 +304,7 @@ def test_a_workbook_with_100000_rows_is_refused(assessment, exported):
     book = load_workbook(io.BytesIO(exported))
     sheet = book.worksheets[2]
     code = sheet.cell(4, 1).value
-    for n in range(100_000):
+    for _n in range(100_000):
         sheet.append([code, None, None, None, None, "○"])
     out = io.BytesIO()
     book.save(out)
