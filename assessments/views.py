@@ -35,6 +35,7 @@ from .evaluation import evaluate
 from .findings import update_finding
 from .forms import AssessmentFilterForm, ReviewForm, StartAssessmentForm
 from .models import Answer, Assessment, Finding
+from .workbook import findings_export
 
 PAGE_SIZE = 25
 
@@ -334,8 +335,11 @@ def finding_list(request):
             findings = findings.filter(status__in=[Finding.Status.OPEN, Finding.Status.PLANNED])
         elif data["status"]:
             findings = findings.filter(status=data["status"])
+    findings = findings.order_by("severity_rank", "vendor__name_kana", "item__code", "pk")
+    if request.GET.get("format") == "xlsx":
+        return findings_export(findings)
     page = Paginator(
-        findings.order_by("severity_rank", "vendor__name_kana", "item__code", "pk"),
+        findings,
         FINDINGS_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     return render(

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from assessments.access import assessments_visible_to, findings_visible_to
 from assessments.models import Assessment, Finding
+from core import batch
 from vendors.access import sees_all_vendors, vendors_visible_to
 from vendors.certificates import ISO27001_2013_LAPSED_AFTER, OLD_EDITIONS
 from vendors.models import Certification, Vendor
@@ -150,7 +151,8 @@ def count_dashboard_figures(user, today):
 
 
 def _on_change(sender, **kwargs) -> None:
-    invalidate_dashboard()
+    # A bulk import saves thousands of rows: it invalidates once, when it is done.
+    batch.once("dashboard", invalidate_dashboard)
 
 
 def connect_invalidation() -> None:

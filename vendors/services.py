@@ -24,14 +24,16 @@ def save_vendor(
     """Create or update a vendor with its tags and contacts; a new vendor is owned by its
     creator. ``contacts`` are dicts of Contact fields, with ``pk`` for existing ones;
     ``removed_contacts`` are pks of the vendor's contacts to delete."""
-    if vendor is None or vendor.pk is None:
+    created = vendor is None or vendor.pk is None
+    if created:
         vendor = vendor or Vendor()
         vendor.owner = user
     for name, value in fields.items():
         setattr(vendor, name, value)
     vendor.set_categories(categories)
     vendor.save()
-    vendor.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
+    if tags or not created:  # a new vendor has no tags to clear (a query per bulk-imported row)
+        vendor.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
     for data in contacts:
         data = dict(data)
         pk = data.pop("pk", None)

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "vendors"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.create, name="create"),
+    path("import/", import_views.vendor_import, name="import"),
+    path("import/confirm/", import_views.vendor_import_confirm, name="import_confirm"),
+    path("import/template/", import_views.vendor_import_template, name="import_template"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/assign/", views.assign, name="assign"),

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,6 +12,7 @@ from accounts.access import role_required
 
 from . import selectors, services
 from .access import can_delete_vendor, can_edit_vendor, can_reassign, get_vendor_for_user
+from .exports import vendor_export
 from .forms import (
     AssignmentForm,
     CertificationForm,
@@ -32,6 +34,8 @@ def index(request):
     filters = VendorFilterForm(request.GET or None)
     params = filters.cleaned_data if filters.is_valid() else {}
     vendors = selectors.vendor_list(request.user, **{k: v for k, v in params.items() if v})
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return vendor_export(vendors, request.GET["format"], get_language() or "ja")
     page = Paginator(vendors, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -77,6 +77,15 @@ TABLE = {
         lambda w: {},
         {"anon": LOGIN, "assigned": 200, "other": 200, "manager": 403, "admin": 200},
     ),
+    "vendors:import": (
+        lambda w: {},
+        {"anon": LOGIN, "assigned": 200, "other": 200, "manager": 403, "admin": 200},
+    ),
+    "vendors:import_confirm": (lambda w: {}, post_only()),
+    "vendors:import_template": (
+        lambda w: {},
+        {"anon": LOGIN, "assigned": 200, "other": 200, "manager": 403, "admin": 200},
+    ),
     "vendors:detail": (lambda w: {"pk": w["vendor"].pk}, vendor_read()),
     "vendors:edit": (lambda w: {"pk": w["vendor"].pk}, vendor_write()),
     "vendors:assign": (
@@ -133,6 +142,12 @@ TABLE = {
         lambda w: {"pk": w["assessment"].pk, "name": "submit"},
         post_only(),
     ),
+    "assessments:workbook": (lambda w: {"pk": w["assessment"].pk}, vendor_read()),
+    "assessments:workbook_import": (
+        lambda w: {"pk": w["assessment"].pk},
+        {"anon": LOGIN, "assigned": 200, "other": 404, "manager": 403, "admin": 403},
+    ),
+    "assessments:workbook_confirm": (lambda w: {"pk": w["assessment"].pk}, post_only()),
     "questionnaires:checklist": (lambda w: {}, admin_only()),
     "questionnaires:checklist_import": (lambda w: {}, admin_only()),
     "questionnaires:checklist_diff": (lambda w: {}, admin_only()),
@@ -205,6 +220,15 @@ POSTS = {
     ),
     "assessments:action": (
         {},
+        {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 403, "admin": 403},
+    ),
+    # A missing or forged plan goes back to the upload page with a message.
+    "vendors:import_confirm": (
+        {"plan": "forged"},
+        {"anon": LOGIN, "assigned": 302, "other": 302, "manager": 403, "admin": 302},
+    ),
+    "assessments:workbook_confirm": (
+        {"plan": "forged"},
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 403, "admin": 403},
     ),
     "questionnaires:version_new_draft": ({}, {**admin_only(), "admin": 302}),
