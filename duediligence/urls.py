@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from accounts import views as account_views
+from accounts.sso import OrganisationLoginView
 from dashboard import views as dashboard_views
 
 from . import health
@@ -33,6 +34,10 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    path("", include("api.urls")),
+    # Single sign-on: /oidc/authenticate/ starts it, /oidc/callback/ comes back.
+    path("oidc/authenticate/", OrganisationLoginView.as_view(), name="oidc_authentication_init"),
+    path("oidc/", include("mozilla_django_oidc.urls")),
 ]
 
 handler400 = "duediligence.errors.bad_request"
