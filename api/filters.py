@@ -1,11 +1,21 @@
 """Query filters of the list endpoints (django-filter)."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from assessments.models import Assessment, Finding
 from reports.models import Report
 from vendors.models import Vendor
+
+MAX_ID = 2**62  # a bigger number is not an id of ours, and the database would refuse it
+
+
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class VendorFilter(django_filters.FilterSet):
@@ -20,7 +30,7 @@ class VendorFilter(django_filters.FilterSet):
         fields = ["status", "inherent_tier", "current_rating", "current_residual_risk"]
 
     # Plain ids, not choices among every row: a filter must not tell which ids exist.
-    owner = django_filters.NumberFilter(field_name="owner_id")
+    owner = IdFilter(field_name="owner_id")
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -38,8 +48,8 @@ class VendorFilter(django_filters.FilterSet):
 
 
 class AssessmentFilter(django_filters.FilterSet):
-    vendor = django_filters.NumberFilter(field_name="vendor_id")
-    version = django_filters.NumberFilter(field_name="version_id")
+    vendor = IdFilter(field_name="vendor_id")
+    version = IdFilter(field_name="version_id")
 
     class Meta:
         model = Assessment
@@ -47,8 +57,8 @@ class AssessmentFilter(django_filters.FilterSet):
 
 
 class FindingFilter(django_filters.FilterSet):
-    vendor = django_filters.NumberFilter(field_name="vendor_id")
-    assessment = django_filters.NumberFilter(field_name="assessment_id")
+    vendor = IdFilter(field_name="vendor_id")
+    assessment = IdFilter(field_name="assessment_id")
 
     class Meta:
         model = Finding
@@ -56,7 +66,7 @@ class FindingFilter(django_filters.FilterSet):
 
 
 class ReportFilter(django_filters.FilterSet):
-    assessment = django_filters.NumberFilter(field_name="assessment_id")
+    assessment = IdFilter(field_name="assessment_id")
 
     class Meta:
         model = Report

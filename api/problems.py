@@ -1,13 +1,19 @@
 """Errors as RFC 9457 problem details (application/problem+json), in the caller's
 language (Accept-Language: ja or en; Japanese when absent)."""
 
+import json
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from core.access import ObjectNotVisible
 
 PROBLEM_TYPE = "urn:duediligence:problem:"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -56,7 +62,39 @@ def problem(status_code: int, *, code: str, detail: str, instance: str = "", **e
     return Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
 
 
+def plain_problem(request, status_code: int) -> HttpResponse:
+    """A problem outside DRF (no API view matched the URL, or a server error)."""
+    with translation.override(caller_language(request)):
+        body = {
+            "type": f"{PROBLEM_TYPE}{'not_found' if status_code == 404 else 'server_error'}",
+            "title": str(_titles().get(status_code, _("Error"))),
+            "status": status_code,
+            "detail": str(_("Not found") if status_code == 404 else _("Error")),
+            "instance": request.get_full_path(),
+        }
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=status_code, content_type=PROBLEM_CONTENT_TYPE
+    )
+
+
+def caller_language(request) -> str:
+    """ja or en from Accept-Language; Japanese when the header names neither."""
+    for code, _q in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
+        if code[:2] in ("ja", "en"):
+            return code[:2]
+    return "ja"
+
+
 def problem_exception_handler(exc, context):
+    if isinstance(exc, ObjectNotVisible):
+        # Someone may be probing for other people's vendors: log it as the web does.
+        from accounts.events import record
+        from accounts.models import AccessEvent
+
+        request = context.get("request")
+        record(
+            AccessEvent.Kind.DENIED, getattr(request, "_request", None), detail="404 not visible"
+        )
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(exc.message_dict)

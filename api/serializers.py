@@ -2,6 +2,7 @@
 only check the shape of the input."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -87,6 +88,10 @@ class VendorSerializer(serializers.ModelSerializer):
     certifications = CertificationSerializer(many=True, read_only=True)
     contracts = ContractSerializer(many=True, read_only=True)
     contacts = ContactSerializer(many=True, required=False)
+    current_residual_risk = serializers.CharField(
+        read_only=True, help_text="low, medium, high, critical, or empty before approval"
+    )
+    current_rating = serializers.CharField(read_only=True, help_text="A–E, or empty")
 
     class Meta:
         model = Vendor
@@ -123,6 +128,9 @@ class VendorListSerializer(VendorSerializer):
 class AssessmentSerializer(serializers.ModelSerializer):
     status_label = LabelField(source="status")
     available_actions = serializers.SerializerMethodField()
+    residual_risk = serializers.CharField(
+        read_only=True, help_text="low, medium, high, critical, or empty before approval"
+    )
 
     class Meta:
         model = Assessment
@@ -151,8 +159,20 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return workflow.available_actions(assessment.status, user.role)
 
 
+MAX_ID = 2**62
+
+
+class OwnerField(serializers.PrimaryKeyRelatedField):
+    """An active user with a role; ids out of range are refused before any query."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, int) and not 1 <= data <= MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
 class AssessmentCreateSerializer(serializers.Serializer):
-    vendor = serializers.IntegerField()
+    vendor = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     due_date = serializers.DateField(required=False, allow_null=True)
     carry_over = serializers.BooleanField(default=True)
 
@@ -177,6 +197,7 @@ class AnswerWriteSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         min_value=0,
+        max_value=2**31,
         help_text="The revision you last read; a save over a newer one is refused with 409.",
     )
 
@@ -187,6 +208,11 @@ class ActionSerializer(serializers.Serializer):
 
 class FindingSerializer(serializers.ModelSerializer):
     item = serializers.CharField(source="item.code", read_only=True)
+    owner = OwnerField(
+        queryset=get_user_model().objects.filter(is_active=True, groups__isnull=False).distinct(),
+        allow_null=True,
+        required=False,
+    )
     status_label = LabelField(source="status")
 
     class Meta:
@@ -251,7 +277,7 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class ReportRequestSerializer(serializers.Serializer):
-    assessment = serializers.IntegerField()
+    assessment = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES])
 
 

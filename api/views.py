@@ -11,7 +11,6 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation.trans_real import parse_accept_lang_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, status, viewsets
@@ -43,19 +42,13 @@ from vendors.access import get_vendor_for_user, vendors_visible_to
 from vendors.models import Certification, Vendor
 
 from . import audit, examples, filters, serializers
-from .problems import Conflict
-
-
-def caller_language(request) -> str:
-    """ja or en from Accept-Language; Japanese when the header names neither."""
-    for code, _q in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
-        if code[:2] in ("ja", "en"):
-            return code[:2]
-    return "ja"
+from .problems import Conflict, caller_language
 
 
 class ApiMixin:
     """The caller's language, and the audit marking of changes made through the API."""
+
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def dispatch(self, request, *args, **kwargs):
         language = caller_language(request)
@@ -67,6 +60,13 @@ class ApiMixin:
                 # Render while the caller's language is active (lazy labels, messages).
                 response.render()
             return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and response.status_code >= 400:
+            # Problems are JSON even where the client asked for the PDF or the YAML.
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = "application/problem+json"
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -26,14 +26,25 @@ def permission_denied(request, exception=None):
 
 
 @requires_csrf_token
+def _api_problem(request, status):
+    """API clients get RFC 9457 problems from URLs no API view matched, too."""
+    from api.problems import plain_problem
+
+    return plain_problem(request, status)
+
+
 def page_not_found(request, exception=None):
     if isinstance(exception, ObjectNotVisible):
         _record_denied(request, "404 not visible")
+    if request.path.startswith("/api/"):
+        return _api_problem(request, 404)
     return render(request, "errors/error.html", _context(404), status=404)
 
 
 @requires_csrf_token
 def server_error(request):
+    if request.path.startswith("/api/"):
+        return _api_problem(request, 500)
     return render(request, "errors/error.html", _context(500), status=500)
 
 

@@ -376,7 +376,6 @@ SPECTACULAR_SETTINGS = {
         "VendorStatusEnum": "vendors.models.Vendor.Status",
         "AssessmentStatusEnum": "assessments.models.Assessment.Status",
         "FindingStatusEnum": "assessments.models.Finding.Status",
-        "FindingSeverityEnum": "assessments.models.Finding.Severity",
         "ReportStatusEnum": "reports.models.Report.Status",
         "ChecklistVersionStatusEnum": "questionnaires.models.ChecklistVersion.Status",
     },

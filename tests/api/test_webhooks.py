@@ -210,18 +210,16 @@ def test_a_failing_receiver_is_retried_by_the_worker_then_recorded_and_can_be_re
     with Receiver(codes=(500, 503, 500, 200)) as receiver, worker_thread(webhook_queue):
         endpoint_for(receiver.url, events=["report.ready"])
         [delivery] = webhooks.record_event("report.ready", key="report:1:ready", payload={})
-        assert wait_for(
-            lambda: WebhookDelivery.objects.get(pk=delivery.pk).status == "failed"
-        ), WebhookDelivery.objects.get(pk=delivery.pk).log
+        assert wait_for(lambda: WebhookDelivery.objects.get(pk=delivery.pk).status == "failed"), (
+            WebhookDelivery.objects.get(pk=delivery.pk).log
+        )
         delivery.refresh_from_db()
         assert delivery.attempts == 3 and delivery.response_code == 500
         assert [entry["code"] for entry in delivery.log] == [500, 503, 500]
         assert len(receiver.requests) == 3
         # The administrator sends it again, and now the receiver takes it.
         assert webhooks.resend(delivery)
-        assert wait_for(
-            lambda: WebhookDelivery.objects.get(pk=delivery.pk).status == "delivered"
-        )
+        assert wait_for(lambda: WebhookDelivery.objects.get(pk=delivery.pk).status == "delivered")
     delivery.refresh_from_db()
     assert delivery.response_code == 200 and delivery.log[-1]["code"] == 200
     assert len({headers["X-DD-Delivery"] for _p, headers, _b in receiver.requests}) == 1
