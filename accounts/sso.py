@@ -16,10 +16,15 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
+from django.views import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
-from mozilla_django_oidc.views import OIDCAuthenticationRequestView
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+)
 
 from . import roles
 from .models import SingleSignOnIdentity, User
@@ -145,7 +150,27 @@ class OrganisationBackend(OIDCAuthenticationBackend):
         return user
 
 
-class OrganisationLoginView(OIDCAuthenticationRequestView):
+class SsoOnlyWhenConfigured:
+    def dispatch(self, request, *args, **kwargs):
+        if not sso_enabled():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class OrganisationLoginView(SsoOnlyWhenConfigured, OIDCAuthenticationRequestView):
+    """Sends the browser to the provider (404 while single sign-on is not configured)."""
+
+    get_settings = staticmethod(oidc_setting)
+
+    def __init__(self, *args, **kwargs):
+        # mozilla-django-oidc reads the endpoints here; without SSO dispatch says 404.
+        if sso_enabled():
+            super().__init__(*args, **kwargs)
+        else:
+            View.__init__(self, *args, **kwargs)
+
+
+class OrganisationCallbackView(SsoOnlyWhenConfigured, OIDCAuthenticationCallbackView):
     get_settings = staticmethod(oidc_setting)
 
 

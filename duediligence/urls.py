@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from accounts import sso
 from accounts import views as account_views
-from accounts.sso import OrganisationLoginView
 from dashboard import views as dashboard_views
 
 from . import health
@@ -36,8 +36,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("api.urls")),
     # Single sign-on: /oidc/authenticate/ starts it, /oidc/callback/ comes back.
-    path("oidc/authenticate/", OrganisationLoginView.as_view(), name="oidc_authentication_init"),
-    path("oidc/", include("mozilla_django_oidc.urls")),
+    path(
+        "oidc/authenticate/", sso.OrganisationLoginView.as_view(), name="oidc_authentication_init"
+    ),
+    path(
+        "oidc/callback/",
+        sso.OrganisationCallbackView.as_view(),
+        name="oidc_authentication_callback",
+    ),
 ]
 
 handler400 = "duediligence.errors.bad_request"

@@ -126,9 +126,7 @@ def test_first_sso_login_creates_the_account_with_the_mapped_role(sso, page, liv
     screenshot(page, "sso-dashboard-manager")
 
 
-def test_the_role_follows_the_provider_and_an_unmapped_person_is_refused(
-    sso, page, live_server
-):
+def test_the_role_follows_the_provider_and_an_unmapped_person_is_refused(sso, page, live_server):
     # suzuki was a manager here; the provider says procurement staff, and wins.
     from tests.conftest import make_user
 
