@@ -1,3 +1,4 @@
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -31,7 +32,10 @@ urlpatterns = [
     path("api/schema/", SchemaView.as_view(), name="api_schema"),
     path(
         "api/docs/",
-        login_required(SpectacularSwaggerSplitView.as_view(url_name="api_schema")),
+        # Swagger UI sets inline styles from its script: allowed on this page only.
+        csp_update({"style-src": ["'self'", "'unsafe-inline'"]})(
+            login_required(SpectacularSwaggerSplitView.as_view(url_name="api_schema"))
+        ),
         name="api_docs",
     ),
 ]
