@@ -102,8 +102,16 @@ class OrganisationBackend(OIDCAuthenticationBackend):
             return list(User.objects.filter(email__iexact=email, is_active=True)[:2])
         return []
 
+    def get_userinfo(self, access_token, id_token, payload):
+        # Asked for once per login (the role mapping and the account both need it).
+        key = (access_token, id_token)
+        if getattr(self, "_userinfo_for", None) != key:
+            self._userinfo = super().get_userinfo(access_token, id_token, payload)
+            self._userinfo_for = key
+        return self._userinfo
+
     def get_or_create_user(self, access_token, id_token, payload):
-        role = role_from_claims(self.get_userinfo(access_token, id_token, payload) | payload)
+        role = role_from_claims(payload | self.get_userinfo(access_token, id_token, payload))
         if settings.OIDC_ROLE_MAP and role is None:
             logger.warning("SSO login refused: no mapped role for subject %s", payload.get("sub"))
             return None

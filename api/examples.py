@@ -292,3 +292,27 @@ ME = [
         },
     )
 ]
+CERTIFICATION = [
+    _ex(
+        "Add a Privacy Mark",
+        {k: v for k, v in _CERT.items() if k not in ("id", "state")},
+        request=True,
+        response=False,
+    ),
+    _ex("The certification", _CERT),
+]
+CONTRACT = [
+    _ex(
+        "Add an NDA",
+        {
+            "kind": "nda",
+            "title": "秘密保持契約",
+            "signed_on": "2026-03-10",
+            "expires_on": None,
+            "notes": "",
+        },
+        request=True,
+        response=False,
+    ),
+    _ex("The contract", _VENDOR["contracts"][0]),
+]

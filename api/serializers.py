@@ -3,6 +3,7 @@ only check the shape of the input."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -29,8 +30,21 @@ class LabelField(serializers.Field):
         return value
 
 
-class CertificationSerializer(serializers.ModelSerializer):
+class DatesInOrder:
+    """The same rule (and message) as the vendor forms: the end is not before the start."""
+
+    date_order: tuple = ()
+
+    def validate(self, data):
+        first, last, message = self.date_order
+        if data.get(first) and data.get(last) and data[last] < data[first]:
+            raise serializers.ValidationError({last: str(message)})
+        return data
+
+
+class CertificationSerializer(DatesInOrder, serializers.ModelSerializer):
     state = serializers.CharField(read_only=True)
+    date_order = ("valid_from", "valid_until", _("The end of validity is before its start."))
 
     class Meta:
         model = Certification
@@ -46,7 +60,9 @@ class CertificationSerializer(serializers.ModelSerializer):
         ]
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(DatesInOrder, serializers.ModelSerializer):
+    date_order = ("signed_on", "expires_on", _("The contract expires before it was signed."))
+
     class Meta:
         model = Contract
         fields = ["id", "kind", "title", "signed_on", "expires_on", "notes"]

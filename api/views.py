@@ -39,7 +39,7 @@ from reports import services as report_services
 from reports.access import get_report_for_user, reports_visible_to
 from vendors import services as vendor_services
 from vendors.access import get_vendor_for_user, vendors_visible_to
-from vendors.models import Certification, Vendor
+from vendors.models import Certification, Contract, Vendor
 
 from . import audit, examples, filters, serializers
 from .problems import Conflict, caller_language
@@ -223,6 +223,47 @@ class VendorViewSet(
 
     def update(self, request, *args, **kwargs):  # PUT is not offered; PATCH is
         raise Http404
+
+    def _add_part(self, request, pk, serializer_class, model, file_attr):
+        vendor = get_vendor_for_user(request.user, pk, write=True)
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        part = vendor_services.save_part(
+            model(),
+            vendor=vendor,
+            user=request.user,
+            file_attr=file_attr,
+            **serializer.validated_data,
+        )
+        return Response(serializer_class(part).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        tags=["vendors"],
+        request=serializers.CertificationSerializer,
+        responses={201: serializers.CertificationSerializer},
+        examples=examples.CERTIFICATION,
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def certifications(self, request, pk=None):
+        """Add a certification (Privacy Mark, ISO/IEC 27001, ...); its evidence file is
+        attached on the vendor's page."""
+        return self._add_part(
+            request, pk, serializers.CertificationSerializer, Certification, "evidence"
+        )
+
+    @extend_schema(
+        tags=["vendors"],
+        request=serializers.ContractSerializer,
+        responses={201: serializers.ContractSerializer},
+        examples=examples.CONTRACT,
+        filters=False,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def contracts(self, request, pk=None):
+        """Add a contract (NDA, outsourcing agreement); its file is attached on the
+        vendor's page."""
+        return self._add_part(request, pk, serializers.ContractSerializer, Contract, "file")
 
 
 # Assessments and answers

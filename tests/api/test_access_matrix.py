@@ -39,6 +39,20 @@ TABLE = [
         {"engagement": "顧客窓口 2027"},
         read(200, 404, 403, 200),
     ),
+    (
+        "api:vendor-certifications",
+        lambda w: {"pk": w["vendor"].pk},
+        "post",
+        {"kind": "iso27001", "valid_until": "2028-03-31"},
+        read(201, 404, 403, 201),
+    ),
+    (
+        "api:vendor-contracts",
+        lambda w: {"pk": w["vendor"].pk},
+        "post",
+        {"kind": "nda", "title": "NDA 2026"},
+        read(201, 404, 403, 201),
+    ),
     ("api:assessment-list", lambda w: {}, "get", None, everyone(200)),
     (
         "api:assessment-list",

@@ -163,3 +163,18 @@ def test_the_vendor_list_costs_the_same_queries_for_more_vendors(api_world, api)
     for n in range(5):
         Vendor.objects.create(name=f"追加 {n}", owner=api_world["users"]["assigned"])
     assert count() == before
+
+
+def test_certifications_and_contracts_are_added_with_the_forms_date_rule(api_world, api):
+    vendor = api_world["vendor"]
+    url = f"/api/v1/vendors/{vendor.pk}/certifications/"
+    backwards = api("assigned", language="en").post(
+        url, {"kind": "pmark", "valid_from": "2027-01-01", "valid_until": "2026-01-01"}
+    )
+    assert backwards.status_code == 400
+    assert backwards.json()["errors"]["valid_until"] == ["The end of validity is before its start."]
+    added = api("assigned").post(url, {"kind": "iso27001", "valid_until": "2028-03-31"})
+    assert added.status_code == 201 and added.json()["state"] == "valid"
+    assert vendor.certifications.filter(kind="iso27001").exists()
+    entry = LogEntry.objects.filter(additional_data__vendor_id=vendor.pk).order_by("-pk").first()
+    assert entry.additional_data["via"] == "api"
