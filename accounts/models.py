@@ -144,7 +144,7 @@ class ApiToken(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_hash = models.CharField(_("SHA-256"), max_length=64, unique=True, editable=False)
     scope = models.CharField(_("scope"), max_length=5, choices=Scope.choices, default=Scope.READ)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)

@@ -176,6 +176,8 @@ class VendorViewSet(
         categories = data.pop("category_list", None)
         contacts = data.pop("contacts", None)
         removed = ()
+        if vendor is None and any(c.get("id") for c in contacts or ()):
+            raise ValidationError({"contacts": _("Unknown contact id.")})
         if contacts is not None and vendor is not None:
             known = set(vendor.contacts.values_list("pk", flat=True))
             given = {c["id"] for c in contacts if c.get("id")}

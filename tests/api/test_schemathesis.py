@@ -3,6 +3,7 @@ with a real write token of the assigned staff: no 5xx, and every response matche
 the document (status, content type, headers, body). Bounded to fit CI: a few
 examples per operation, derandomized so a failure reproduces."""
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -34,6 +35,23 @@ schema = schemathesis.openapi.from_dict(_document())
 schema.app = application
 
 
+@pytest.fixture
+def wsgi_keeps_connection():
+    """schemathesis calls the WSGI application itself, not Django's test client: keep
+    the test's database connection (and its transaction) open between requests, as the
+    test client does."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 def test_the_served_document_is_the_one_tested(api_world, client):
     from .conftest import Api
 
@@ -50,7 +68,7 @@ def test_the_served_document_is_the_one_tested(api_world, client):
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_the_api_keeps_its_own_schema(case, api_world, monkeypatch):
+def test_the_api_keeps_its_own_schema(case, api_world, monkeypatch, wsgi_keeps_connection):
     monkeypatch.setattr(PerTokenThrottle, "THROTTLE_RATES", {"api_token": "100000/min"})
     raw = api_world["tokens"][("assigned", "write")]
     case.call_and_validate(
