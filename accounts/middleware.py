@@ -2,6 +2,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
+from .sso import logged_in_through_sso
 from .twofactor import two_factor_required
 
 OPEN_URL_NAMES = ("logout", "set_language", "healthz")
@@ -16,7 +17,12 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not request.path.startswith(("/static/", "/admin/jsi18n")):
+        # TOTP is for password logins; the organisation's provider does its own second factor.
+        if (
+            user.is_authenticated
+            and not request.path.startswith(("/static/", "/admin/jsi18n"))
+            and not logged_in_through_sso(request)
+        ):
             open_paths = {reverse(name) for name in OPEN_URL_NAMES}
             verify, setup = reverse("accounts:otp_verify"), reverse("accounts:otp_setup")
             if request.path not in open_paths | {verify, setup}:

@@ -62,5 +62,11 @@ ROLE_MODEL_PERMISSIONS = {
         "accounts.view_accessreview",
         "auditlog.view_logentry",
         "auth.view_group",
+        "api.view_webhookendpoint",
+        "api.add_webhookendpoint",
+        "api.change_webhookendpoint",
+        "api.delete_webhookendpoint",
+        "api.view_webhookdelivery",
+        "api.change_webhookdelivery",
     ),
 }

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import twofactor, views
+from . import token_views, twofactor, views
 
 app_name = "accounts"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("users/", views.users, name="users"),
+    path("api-tokens/", token_views.token_create, name="api_token_create"),
+    path("api-tokens/<int:pk>/revoke/", token_views.token_revoke, name="api_token_revoke"),
     path("two-factor/", twofactor.setup, name="otp_setup"),
     path("two-factor/verify/", twofactor.verify, name="otp_verify"),
     path("two-factor/disable/", twofactor.disable, name="otp_disable"),

@@ -1,18 +1,42 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .access import permission_required
 from .models import User
 
 
+class LoginForm(AuthenticationForm):
+    def clean(self):
+        from .sso import password_login_allowed
+
+        username = self.cleaned_data.get("username")
+        if username and not password_login_allowed(username):
+            raise ValidationError(
+                _("Password login is switched off: log in with your organisation."),
+                code="password_login_off",
+            )
+        return super().clean()
+
+
 class LoginView(auth_views.LoginView):
     """Django's login, which also brings back the language the user chose last time."""
 
     redirect_authenticated_user = True
+    form_class = LoginForm
+
+    def get_context_data(self, **kwargs):
+        from .sso import sso_enabled
+
+        return super().get_context_data(
+            sso_enabled=sso_enabled(), local_login_enabled=settings.LOCAL_LOGIN_ENABLED, **kwargs
+        )
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -30,13 +54,9 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def profile(request):
-    from django_otp import user_has_device
+    from .token_views import profile_context
 
-    return render(
-        request,
-        "accounts/profile.html",
-        {"has_two_factor": user_has_device(request.user, confirmed=True)},
-    )
+    return render(request, "accounts/profile.html", profile_context(request.user))
 
 
 @permission_required("manage_users")

@@ -146,7 +146,29 @@ def apply_action(assessment, action, *, user, comment="", unanswered=()):
         _score_hooks(assessment, action)
     if comment.strip():
         ReviewNote.objects.create(assessment=assessment, author=user, action=action, text=comment)
+    _announce(assessment, action, now)
     return assessment
+
+
+ANNOUNCED = {"submit": "submitted", "return": "returned", "approve": "approved"}
+
+
+def _announce(assessment, action, when):
+    if action in ANNOUNCED:
+        from core import events
+
+        events.emit(
+            f"assessment.{ANNOUNCED[action]}",
+            key=f"assessment:{assessment.pk}:{action}:{when.isoformat()}",
+            payload={
+                "assessment": assessment.pk,
+                "vendor": assessment.vendor_id,
+                "status": assessment.status,
+                "score": assessment.score,
+                "rating": assessment.rating,
+                "at": when.isoformat(),
+            },
+        )
 
 
 def _score_hooks(assessment, action):

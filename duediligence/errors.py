@@ -24,13 +24,24 @@ def permission_denied(request, exception=None):
 
 
 @requires_csrf_token
+def _api_problem(request, status):
+    """API clients get RFC 9457 problems from URLs no API view matched, too."""
+    from api.problems import plain_problem
+
+    return plain_problem(request, status)
+
+
 def page_not_found(request, exception=None):
     # A refusal (ObjectNotVisible) is recorded by RefusalLogMiddleware, in every mode.
+    if request.path.startswith("/api/"):
+        return _api_problem(request, 404)
     return render(request, "errors/error.html", _context(404), status=404)
 
 
 @requires_csrf_token
 def server_error(request):
+    if request.path.startswith("/api/"):
+        return _api_problem(request, 500)
     return render(request, "errors/error.html", _context(500), status=500)
 
 

@@ -70,6 +70,11 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "mozilla_django_oidc",
     "core",
     "accounts",
     "vendors",
@@ -79,6 +84,7 @@ INSTALLED_APPS = [
     "audit",
     "dashboard",
     "portal",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -144,7 +150,10 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out user name and address is refused before any password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Password login, which LOCAL_LOGIN_ENABLED=0 limits to the break-glass admins.
+    "accounts.sso.LocalPasswordBackend",
+    # The organisation's OpenID Connect provider (when OIDC_ISSUER is set).
+    "accounts.sso.OrganisationBackend",
 ]
 # Login protection (django-axes): 5 failures per user name *and* address lock for 15 minutes.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
@@ -389,3 +398,93 @@ LOGGING = {
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# --- REST API, API tokens and webhooks (issue 19) -----------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopeAndRole"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": env_str("API_THROTTLE_RATE", "600/min")},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "DueDiligence API",
+    "DESCRIPTION": (
+        "Vendors, assessments, answers, findings, reports and checklist versions. "
+        "Authenticate with a personal API token: `Authorization: Bearer dd_...`. "
+        "Errors are RFC 9457 problem details in the language of Accept-Language."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "VendorStatusEnum": "vendors.models.Vendor.Status",
+        "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+        "FindingStatusEnum": "assessments.models.Finding.Status",
+        "ReportStatusEnum": "reports.models.Report.Status",
+        "ChecklistVersionStatusEnum": "questionnaires.models.ChecklistVersion.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
+}
+# Webhook deliveries: attempts before a delivery is recorded as failed, the timeout of
+# one attempt, and whether endpoints on private addresses may be registered at all
+# (each such endpoint must still be allowed one by one by an administrator).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 5, minimum=1)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 30, minimum=0)
+CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {"task": "api.sweep_webhooks", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["findings-overdue"] = {
+    "task": "api.emit_overdue_findings",
+    "schedule": 3600.0,
+}
+
+# --- Single sign-on with OpenID Connect (issue 19) -----------------------------------
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+# Endpoints come from the issuer's discovery document unless set here one by one.
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_CREATE_USER = True  # our backend decides, with OIDC_CREATE_USERS below
+OIDC_CREATE_USERS = env_bool("OIDC_CREATE_USERS", False)
+OIDC_LINK_BY_EMAIL = env_bool("OIDC_LINK_BY_EMAIL", True)
+# The claim holding the user's groups, and group=role pairs, e.g.
+# "dd-admins=admin,dd-managers=manager,dd-staff=procurement_staff". With a map set, a
+# login with no mapped group is refused and the mapped role replaces ours at each login.
+OIDC_ROLE_CLAIM = env_str("OIDC_ROLE_CLAIM", "groups")
+OIDC_ROLE_MAP = {}
+for _pair in env_list("OIDC_ROLE_MAP"):
+    _group, _sep, _role = _pair.rpartition("=")
+    if not _sep or _role not in ("admin", "manager", "procurement_staff"):
+        raise ImproperlyConfigured(
+            f"OIDC_ROLE_MAP entries are group=role with role admin, manager or "
+            f"procurement_staff; got {_pair!r}."
+        )
+    OIDC_ROLE_MAP[_group] = _role
+LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
+# Password login for everyone, or (0) only for the break-glass administrators listed.
+LOCAL_LOGIN_ENABLED = env_bool("LOCAL_LOGIN_ENABLED", True)
+LOCAL_LOGIN_BREAK_GLASS = env_list("LOCAL_LOGIN_BREAK_GLASS")

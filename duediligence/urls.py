@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from accounts import password_reset
+from accounts import password_reset, sso
 from accounts import views as account_views
 from dashboard import views as dashboard_views
 
@@ -52,6 +52,16 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("", include("portal.staff_urls")),
     path("admin/", admin.site.urls),
+    path("", include("api.urls")),
+    # Single sign-on: /oidc/authenticate/ starts it, /oidc/callback/ comes back.
+    path(
+        "oidc/authenticate/", sso.OrganisationLoginView.as_view(), name="oidc_authentication_init"
+    ),
+    path(
+        "oidc/callback/",
+        sso.OrganisationCallbackView.as_view(),
+        name="oidc_authentication_callback",
+    ),
 ]
 
 handler400 = "duediligence.errors.bad_request"

@@ -197,6 +197,20 @@ def store(report: Report, pdf: bytes, *, pages: int, fingerprint: str) -> None:
     if not updated:
         # Our lease ran out and another worker took the report over: keep one file only.
         report.file.storage.delete(saved)
+        return
+    from core import events
+
+    events.emit(
+        "report.ready",
+        key=f"report:{report.pk}:ready",
+        payload={
+            "report": report.pk,
+            "assessment": report.assessment_id,
+            "vendor": report.assessment.vendor_id,
+            "language": report.language,
+            "sha256": hashlib.sha256(pdf).hexdigest(),
+        },
+    )
 
 
 def release(report_id: int) -> None:
