@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "reports",
     "audit",
     "dashboard",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +255,13 @@ if REPORT_HARD_TIME_LIMIT <= REPORT_SOFT_TIME_LIMIT:
 CELERY_BEAT_SCHEDULE = {
     "reports-sweep": {"task": "reports.sweep_reports", "schedule": 60.0},
     "retention-purge": {"task": "vendors.purge_offboarded", "schedule": 24 * 3600.0},
+    # Reminders and digests at 08:00 Japan time (CELERY_TIMEZONE); the sweep sends what
+    # a lost task message or a refused SMTP connection left pending.
+    "notifications-daily": {
+        "task": "notifications.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0},
 }
 
 # A cache every process shares (web and Celery workers), so that a write anywhere
@@ -275,6 +284,25 @@ else:
 # How long the dashboard's figures may be served from the cache (writes invalidate
 # them at once; this only bounds a missed invalidation). 0 counts on every request.
 DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
+
+# --- E-mail (issue 15; issue 12 adds the same settings, the lead keeps one block) ---
+# SMTP when EMAIL_HOST is set; otherwise every message is written as an .eml file to
+# var/mail/, so nothing leaves a development machine.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", bool(EMAIL_HOST))
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DueDiligence <noreply@localhost>")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+# The address links in e-mails and calendar feeds start with (no trailing slash).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

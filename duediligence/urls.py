@@ -32,6 +32,7 @@ urlpatterns = [
     path("checklist/", include("questionnaires.urls")),
     path("", include("assessments.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

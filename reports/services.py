@@ -28,6 +28,7 @@ from assessments.models import Assessment
 
 from . import content, rendering
 from .models import Report
+from .signals import report_ready
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +193,8 @@ def store(report: Report, pdf: bytes, *, pages: int, fingerprint: str) -> None:
     if not updated:
         # Our lease ran out and another worker took the report over: keep one file only.
         report.file.storage.delete(saved)
+        return
+    transaction.on_commit(lambda: report_ready.send(sender=Report, report=report))
 
 
 def release(report_id: int) -> None:
