@@ -8,6 +8,7 @@ two senders never send the same one; a refused SMTP delivery goes back to pendin
 a growing delay, and after MAX_ATTEMPTS it is failed with the reason.
 """
 
+import contextlib
 import logging
 import smtplib
 import uuid
@@ -278,10 +279,8 @@ def _resolve(context: dict, language: str) -> dict:
                 or next(iter(value.values()), "")
             )
         if key.endswith("_on") and isinstance(value, str):
-            try:
+            with contextlib.suppress(ValueError):
                 value = date_format(date.fromisoformat(value), "DATE_FORMAT")
-            except ValueError:
-                pass
         out[key] = value
     return out
 
