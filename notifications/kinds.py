@@ -30,7 +30,7 @@ def managers() -> list:
 
 def _stamp(moment) -> str:
     """Tells two occurrences of the same event on one object apart (a second return)."""
-    return str(int(moment.timestamp())) if moment else ""
+    return str(int(moment.timestamp() * 1_000_000)) if moment else ""
 
 
 # --- workflow events (from assessments.signals.workflow_step) ---
