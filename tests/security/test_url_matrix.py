@@ -152,6 +152,22 @@ TABLE = {
     "reports:status": (lambda w: {"pk": w["report"].pk}, vendor_read()),
     "reports:download": (lambda w: {"pk": w["report"].pk}, vendor_read()),
     "reports:retry": (lambda w: {"pk": w["report"].pk}, post_only()),
+    "notifications:index": (lambda w: {}, everyone(200)),
+    "notifications:bell": (lambda w: {}, everyone(200)),
+    # Someone else's notification is a 404, one's own goes to its object.
+    "notifications:open": (
+        lambda w: {"pk": w["notification"].pk},
+        {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 404, "admin": 404},
+    ),
+    "notifications:read": (lambda w: {}, post_only()),
+    "notifications:preferences": (lambda w: {}, everyone(200)),
+    "notifications:calendar": (lambda w: {}, everyone(200)),
+    "notifications:calendar_new": (lambda w: {}, post_only()),
+    "notifications:calendar_revoke": (lambda w: {}, post_only()),
+    # The secret is the token: the same for everyone, signed in or not.
+    "notifications:calendar_feed": (lambda w: {"token": w["feed_token"]}, everyone(200, anon=200)),
+    "notifications:deliveries": (lambda w: {}, admin_only()),
+    "notifications:resend": (lambda w: {"pk": w["delivery"].pk}, post_only()),
 }
 
 # POSTs of the POST-only views, with what each role gets (the body is enough to pass
@@ -197,6 +213,10 @@ POSTS = {
         {},
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 302, "admin": 302},
     ),
+    "notifications:read": ({}, everyone(302)),
+    "notifications:calendar_new": ({}, everyone(302)),
+    "notifications:calendar_revoke": ({}, everyone(302)),
+    "notifications:resend": ({}, {**admin_only(), "admin": 302}),
 }
 
 
@@ -263,6 +283,26 @@ def world(media, staff, other_staff, manager, admin_user):
     report.file.save("matrix.pdf", ContentFile(b"%PDF-1.4 report"), save=False)
     report.status = Report.Status.READY
     report.save()
+    from notifications import calendar as feeds
+    from notifications.models import Delivery, Notification
+
+    delivery = Delivery.objects.create(
+        kind="certificate_expiring",
+        object_key=f"certification:{cert.pk}",
+        recipient_key=f"user:{staff.pk}",
+        step="7",
+        user=staff,
+        email=staff.email,
+        language="ja",
+        channel="immediate",
+        status=Delivery.Status.FAILED,
+        url=vendor.get_absolute_url(),
+        error="SMTPDataError",
+    )
+    notification = Notification.objects.create(
+        user=staff, delivery=delivery, kind=delivery.kind, url=delivery.url
+    )
+    feed_token = feeds.new_feed(staff)
     draft = new_draft_from(published, user=admin_user)
     draft_section = draft.sections.order_by("position").first()
     return {
@@ -273,6 +313,9 @@ def world(media, staff, other_staff, manager, admin_user):
         "evidence": stored[2],
         "finding": finding,
         "report": report,
+        "delivery": delivery,
+        "notification": notification,
+        "feed_token": feed_token,
         "published": published,
         "draft": draft,
         "draft_section": draft_section,
