@@ -24,7 +24,9 @@ def test_two_concurrent_runs_send_each_message_once(smtp, staff, other_staff, ma
     from vendors.models import Vendor
 
     for n in range(20):
-        vendor = Vendor.objects.create(name=f"株式会社並行{n:02d}", owner=staff if n % 2 else other_staff)
+        vendor = Vendor.objects.create(
+            name=f"株式会社並行{n:02d}", owner=staff if n % 2 else other_staff
+        )
         certificate(vendor, 30 if n % 3 else 5, today=TODAY)
     barrier = threading.Barrier(2)
     errors = []

@@ -41,7 +41,10 @@ def test_a_japanese_reader_gets_japanese_and_an_english_reader_english(
         # The subject names no vendor: it travels in the clear and shows on lock screens.
         assert "株式会社" not in message["Subject"] and "Ltd" not in message["Subject"]
         html = body(message, "html")
-        assert f'href="https://dd.example.jp/vendors/{vendor.pk if message is ja else english_vendor.pk}/"' in html
+        assert (
+            f'href="https://dd.example.jp/vendors/{vendor.pk if message is ja else english_vendor.pk}/"'
+            in html
+        )
         assert "https://dd.example.jp/notifications/preferences/" in body(message)
     assert ja["Content-Language"] == "ja" and en["Content-Language"] == "en"
 

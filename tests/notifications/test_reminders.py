@@ -53,7 +53,11 @@ def test_time_travel_over_a_certificates_steps_sends_90_30_7_and_expired_once_ea
     assert {d.channel for d in manager_rows} == {"digest"}
     assert manager_rows.count() == 4
     assert all(d.status == "sent" for d in manager_rows)
-    digests = [m for m in smtp.to(manager.email) if "digest" in m["Subject"] or "ダイジェスト" in m["Subject"]]
+    digests = [
+        m
+        for m in smtp.to(manager.email)
+        if "digest" in m["Subject"] or "ダイジェスト" in m["Subject"]
+    ]
     assert len(digests) == 4
 
 
@@ -74,7 +78,10 @@ def test_an_overdue_finding_is_chased_once_and_cannot_be_turned_off(
     run(TODAY + timedelta(days=4))  # overdue
     run(TODAY + timedelta(days=5))
     rows = Delivery.objects.filter(object_key=f"finding:{f.pk}").order_by("pk")
-    assert [(d.kind, d.step) for d in rows] == [("finding_due", "7"), ("finding_overdue", "overdue")]
+    assert [(d.kind, d.step) for d in rows] == [
+        ("finding_due", "7"),
+        ("finding_overdue", "overdue"),
+    ]
     assert len(smtp.to(staff.email)) == 2
 
 
@@ -180,7 +187,9 @@ def test_a_bad_date_is_refused_clearly():
 
 
 def test_reassessments_and_the_access_review(smtp, vendor, staff, manager):
-    type(vendor).objects.filter(pk=vendor.pk).update(next_reassessment_on=TODAY + timedelta(days=20))
+    type(vendor).objects.filter(pk=vendor.pk).update(
+        next_reassessment_on=TODAY + timedelta(days=20)
+    )
     run(TODAY)
     run(TODAY + timedelta(days=21))
     assert list(Delivery.objects.filter(user=staff).values_list("kind", "step")) == [

@@ -25,9 +25,7 @@ def notified(vendor, staff):
     return Notification.objects.filter(user=staff)
 
 
-def test_the_bell_counts_unread_and_the_page_lists_filters_and_marks_read(
-    client, staff, notified
-):
+def test_the_bell_counts_unread_and_the_page_lists_filters_and_marks_read(client, staff, notified):
     client.force_login(staff)
     bell = client.get(reverse("notifications:bell"))
     assert 'data-testid="notification-count">2<' in bell.content.decode()
@@ -45,9 +43,10 @@ def test_the_bell_counts_unread_and_the_page_lists_filters_and_marks_read(
     assert "1<" in client.get(reverse("notifications:bell")).content.decode()
     client.post(reverse("notifications:read"), {"next": "https://evil.example/"})
     assert Notification.objects.filter(user=staff, read_at__isnull=True).count() == 0
-    assert 'data-testid="notification-count"' not in client.get(
-        reverse("notifications:bell")
-    ).content.decode()
+    assert (
+        'data-testid="notification-count"'
+        not in client.get(reverse("notifications:bell")).content.decode()
+    )
 
 
 def test_someone_elses_notification_is_a_404(client, other_staff, notified):
