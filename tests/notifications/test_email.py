@@ -91,7 +91,7 @@ def test_workflow_events_are_told_to_the_right_people(
     ]
     services.send_pending()
     assert len(smtp.to(manager.email)) == 2
-    approved = [m for m in smtp.to(other_staff.email)]
+    approved = smtp.to(other_staff.email)
     assert len(approved) == 1
     assert f"https://dd.example.jp/assessments/{assessment.pk}/" in body(approved[0])
     services.send_pending()
