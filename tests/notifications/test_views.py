@@ -29,7 +29,7 @@ def test_the_bell_counts_unread_and_the_page_lists_filters_and_marks_read(client
     client.force_login(staff)
     bell = client.get(reverse("notifications:bell"))
     assert 'data-testid="notification-count">2<' in bell.content.decode()
-    assert 'hx-trigger="every 60s"' in bell.content.decode()
+    assert 'hx-trigger="every 60s, refresh-bell from:body"' in bell.content.decode()
     page = client.get(reverse("notifications:index"))
     assert page.content.decode().count('data-testid="notification"') == 2
     assert "株式会社通知テスト" in page.content.decode()
