@@ -50,12 +50,15 @@ def index(request):
 @require_GET
 @role_required
 def bell(request):
-    """The bell's count, fetched by htmx on load and every minute while a page is open."""
-    return render(
+    """The bell's count, fetched by htmx on load and every minute while a page is open.
+    It does not count as activity: the session's idle timeout runs on."""
+    response = render(
         request,
         "notifications/_bell.html",
         {"unread": services.unread_count(request.user), "refreshed": True},
     )
+    response.keeps_session_idle = True
+    return response
 
 
 @require_GET

@@ -42,7 +42,9 @@ def test_the_bell_shows_the_count_and_updates_without_a_reload(page, staff, noti
     assert page.locator("[data-testid=notification-count]").count() == 0
     page.click("[data-testid=lang-en]")
     page.wait_for_function("document.documentElement.lang === 'en'")
-    # A new notification while the page is open reaches the bell by htmx polling.
+    # A new notification while the page is open reaches the bell by htmx polling (once
+    # the bell fetched on load is in place).
+    page.locator("#notification-bell[hx-trigger^=every]").wait_for(state="attached")
     from notifications.models import Notification
 
     Notification.objects.create(user=staff, kind="certificate_expired", context={}, url="/")

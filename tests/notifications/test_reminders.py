@@ -53,11 +53,7 @@ def test_time_travel_over_a_certificates_steps_sends_90_30_7_and_expired_once_ea
     assert {d.channel for d in manager_rows} == {"digest"}
     assert manager_rows.count() == 4
     assert all(d.status == "sent" for d in manager_rows)
-    digests = [
-        m
-        for m in smtp.to(manager.email)
-        if "digest" in m["Subject"] or "ダイジェスト" in m["Subject"]
-    ]
+    digests = [m for m in smtp.to(manager.email) if "まとめ" in m["Subject"]]
     assert len(digests) == 4
 
 

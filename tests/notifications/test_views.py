@@ -154,3 +154,22 @@ def test_the_delivery_log_shows_failures_and_sends_again(client, admin_user, smt
     delivery.refresh_from_db()
     assert delivery.status == "sent"
     assert len(smtp.to(staff.email)) == 1
+
+
+def test_the_bell_poll_does_not_keep_an_idle_session_alive(client, staff):
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    client.force_login(staff)
+    session = Session.objects.get()
+    Session.objects.filter(pk=session.pk).update(
+        expire_date=session.expire_date - timedelta(minutes=5)
+    )
+    before = Session.objects.get().expire_date
+    response = client.get(reverse("notifications:bell"))
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert Session.objects.get().expire_date == before
+    # Any other page is activity and renews it.
+    client.get(reverse("notifications:index"))
+    assert Session.objects.get().expire_date > before
