@@ -13,6 +13,7 @@ from questionnaires.checklists import current_version
 
 from . import workflow
 from .models import Answer, Assessment, ReviewNote
+from .signals import workflow_step
 
 
 @transaction.atomic
@@ -147,6 +148,11 @@ def apply_action(assessment, action, *, user, comment="", unanswered=()):
     if comment.strip():
         ReviewNote.objects.create(assessment=assessment, author=user, action=action, text=comment)
     _announce(assessment, action, now)
+    transaction.on_commit(
+        lambda: workflow_step.send(
+            sender=Assessment, assessment=assessment, action=action, user=user, comment=comment
+        )
+    )
     return assessment
 
 

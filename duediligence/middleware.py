@@ -3,6 +3,7 @@ import time
 
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -100,3 +101,14 @@ class RequestLogMiddleware:
             (time.monotonic() - started) * 1000,
         )
         return response
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """Django's session middleware, except that a response marked ``keeps_session_idle``
+    (a background poll, such as the notification bell every minute) neither saves the
+    session nor renews its cookie: an open tab idles out like a closed one."""
+
+    def process_response(self, request, response):
+        if getattr(response, "keeps_session_idle", False):
+            return response
+        return super().process_response(request, response)

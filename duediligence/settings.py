@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -85,13 +86,15 @@ INSTALLED_APPS = [
     "dashboard",
     "portal",
     "api",
+    "notifications",
 ]
 
 MIDDLEWARE = [
     "duediligence.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, but background polls (the notification bell) do not renew the idle timeout.
+    "duediligence.middleware.IdleSessionMiddleware",
     "duediligence.middleware.JapaneseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Portal pages send no referrer, so their POSTs carry `Origin: null` (see there).
@@ -296,6 +299,13 @@ if REPORT_HARD_TIME_LIMIT <= REPORT_SOFT_TIME_LIMIT:
 CELERY_BEAT_SCHEDULE = {
     "reports-sweep": {"task": "reports.sweep_reports", "schedule": 60.0},
     "retention-purge": {"task": "vendors.purge_offboarded", "schedule": 24 * 3600.0},
+    # Reminders and digests at 08:00 Japan time (CELERY_TIMEZONE); the sweep sends what
+    # a lost task message or a refused SMTP connection left pending.
+    "notifications-daily": {
+        "task": "notifications.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 60.0},
 }
 
 # A cache every process shares (web and Celery workers), so that a write anywhere
@@ -323,7 +333,7 @@ DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 300, minimum=0)
 # PORTAL_CODE_MINUTES or PORTAL_CODE_TRIES wrong tries; a portal session ends after
 # PORTAL_SESSION_MINUTES idle. Guessing is limited per address and per invitation.
 # Links in e-mails point here, never at the Host header of the request that sent them.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PORTAL_LINK_DAYS = env_int("PORTAL_LINK_DAYS", 14, minimum=1)
 PORTAL_CODE_MINUTES = env_int("PORTAL_CODE_MINUTES", 10, minimum=1)
 PORTAL_CODE_TRIES = env_int("PORTAL_CODE_TRIES", 5, minimum=1)

@@ -24,3 +24,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CELERY_TASK_ALWAYS_EAGER = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405 - live-server threads must not hold connections
+# Notifications are recorded but not handed to a broker; tests send them explicitly.
+NOTIFICATIONS_ENQUEUE = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

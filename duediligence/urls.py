@@ -51,6 +51,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("portal/", include("portal.urls")),
     path("", include("portal.staff_urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("", include("api.urls")),
     # Single sign-on: /oidc/authenticate/ starts it, /oidc/callback/ comes back.

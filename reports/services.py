@@ -28,6 +28,7 @@ from assessments.models import Assessment
 
 from . import content, rendering
 from .models import Report
+from .signals import report_ready
 
 logger = logging.getLogger(__name__)
 
@@ -211,6 +212,7 @@ def store(report: Report, pdf: bytes, *, pages: int, fingerprint: str) -> None:
             "sha256": hashlib.sha256(pdf).hexdigest(),
         },
     )
+    transaction.on_commit(lambda: report_ready.send(sender=Report, report=report))
 
 
 def release(report_id: int) -> None:

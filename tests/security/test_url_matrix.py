@@ -197,6 +197,22 @@ TABLE = {
         vendor_read(),
     ),
     "invitations:decide": (lambda w: {"pk": w["proposal"].pk}, post_only()),
+    "notifications:index": (lambda w: {}, everyone(200)),
+    "notifications:bell": (lambda w: {}, everyone(200)),
+    # Someone else's notification is a 404, one's own goes to its object.
+    "notifications:open": (
+        lambda w: {"pk": w["notification"].pk},
+        {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 404, "admin": 404},
+    ),
+    "notifications:read": (lambda w: {}, post_only()),
+    "notifications:preferences": (lambda w: {}, everyone(200)),
+    "notifications:calendar": (lambda w: {}, everyone(200)),
+    "notifications:calendar_new": (lambda w: {}, post_only()),
+    "notifications:calendar_revoke": (lambda w: {}, post_only()),
+    # The secret is the token: the same for everyone, signed in or not.
+    "notifications:calendar_feed": (lambda w: {"token": w["feed_token"]}, everyone(200, anon=200)),
+    "notifications:deliveries": (lambda w: {}, admin_only()),
+    "notifications:resend": (lambda w: {"pk": w["delivery"].pk}, post_only()),
 }
 
 # POSTs of the POST-only views, with what each role gets (the body is enough to pass
@@ -272,6 +288,10 @@ POSTS = {
         {"verdict": "accept"},
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 302, "admin": 403},
     ),
+    "notifications:read": ({}, everyone(302)),
+    "notifications:calendar_new": ({}, everyone(302)),
+    "notifications:calendar_revoke": ({}, everyone(302)),
+    "notifications:resend": ({}, {**admin_only(), "admin": 302}),
 }
 
 # The vendor portal, for the people who reach it: the invited contact (code entered), a
@@ -401,6 +421,26 @@ def world(media, staff, other_staff, manager, admin_user):
     from accounts.tokens import issue_token
 
     token, _raw = issue_token(staff, name="matrix", scope="read")
+    from notifications import calendar as feeds
+    from notifications.models import Delivery, Notification
+
+    delivery = Delivery.objects.create(
+        kind="certificate_expiring",
+        object_key=f"certification:{cert.pk}",
+        recipient_key=f"user:{staff.pk}",
+        step="7",
+        user=staff,
+        email=staff.email,
+        language="ja",
+        channel="immediate",
+        status=Delivery.Status.FAILED,
+        url=vendor.get_absolute_url(),
+        error="SMTPDataError",
+    )
+    notification = Notification.objects.create(
+        user=staff, delivery=delivery, kind=delivery.kind, url=delivery.url
+    )
+    feed_token = feeds.new_feed(staff)
     draft = new_draft_from(published, user=admin_user)
     draft_section = draft.sections.order_by("position").first()
     return {
@@ -411,6 +451,9 @@ def world(media, staff, other_staff, manager, admin_user):
         "evidence": stored[2],
         "finding": finding,
         "report": report,
+        "delivery": delivery,
+        "notification": notification,
+        "feed_token": feed_token,
         "published": published,
         "api_token": token,
         "draft": draft,
