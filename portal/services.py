@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from assessments import services as assessment_services
 from assessments.findings import update_finding
 from assessments.models import Assessment, Finding
+from core import events
 from vendors.models import Contact
 from vendors.uploads import store_upload
 
@@ -339,6 +340,16 @@ def submit(invitation, *, unanswered=()):
     row.save(update_fields=["submitted_at", "last_activity_at"])
     invitation.refresh_from_db()
     transaction.on_commit(lambda: emails.send_submitted(invitation))
+    # Webhooks (api) hear of it through the shared event registry.
+    events.emit(
+        "vendor.submitted",
+        key=f"invitation:{row.pk}:submitted:{row.submitted_at.isoformat()}",
+        payload={
+            "invitation": row.pk,
+            "assessment": row.assessment_id,
+            "vendor": row.assessment.vendor_id,
+        },
+    )
     return invitation
 
 

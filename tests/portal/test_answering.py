@@ -216,3 +216,23 @@ def test_the_audit_log_shows_portal_steps_as_the_contact(portal, contact, manage
     text = page.content.decode()
     assert "yamada@portal.example (委託先担当者)" in text
     assert "ポータルで回答を保存" in text
+
+
+def test_a_submission_is_announced_to_webhooks(portal, invited, assessment):
+    from django.test import TestCase
+
+    from core.events import event_emitted
+
+    heard = []
+
+    def listen(sender, event, key, payload, **kwargs):
+        heard.append((event, payload["assessment"]))
+
+    event_emitted.connect(listen)
+    try:
+        _answer_scope(assessment, invited[0])
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            portal.post("/portal/submit/")
+    finally:
+        event_emitted.disconnect(listen)
+    assert ("vendor.submitted", assessment.pk) in heard
