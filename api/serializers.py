@@ -148,6 +148,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
         read_only=True, help_text="low, medium, high, critical, or empty before approval"
     )
 
+    # Empty until approval: the model's A–E choices allow blank, which an enum cannot say.
+    rating = serializers.CharField(read_only=True, help_text="A–E, or empty until approval")
+
     class Meta:
         model = Assessment
         fields = [
