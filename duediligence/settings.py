@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "vendors",
     "questionnaires",
     "assessments",
+    "incidents",
     "reports",
     "audit",
     "dashboard",
