@@ -26,6 +26,9 @@ from assessments.answers import (
 )
 from assessments.evaluation import evaluate
 from assessments.services import AnswerConflict
+from incidents import services as incident_services
+from incidents.forms import ContactIncidentForm
+from incidents.models import Incident, IncidentStep
 from vendors.forms import UploadField
 from vendors.models import StoredFile
 from vendors.uploads import file_response
@@ -468,4 +471,76 @@ def finding(request, pk):
             "proposals": finding.proposals.all(),
             "language": translation.get_language(),
         },
+    )
+
+
+# --- incidents: a contact reports a leak and sees only what it reported ---
+
+
+def _my_incidents(invitation):
+    return Incident.objects.filter(
+        reported_by_contact=invitation.contact, vendor_id=invitation.contact.vendor_id
+    )
+
+
+@portal_page
+def incidents(request):
+    invitation = request.invitation
+    return render(
+        request,
+        "portal/incidents.html",
+        {"invitation": invitation, "incidents": _my_incidents(invitation).order_by("-aware_at")},
+    )
+
+
+@portal_page
+def incident_new(request):
+    invitation = request.invitation
+    form = ContactIncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reported = incident_services.record_incident(
+                vendor=invitation.contact.vendor, contact=invitation.contact, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            audit.record(request, invitation, "incident_reported", str(reported.pk))
+            messages.success(
+                request, _("Thank you. We have your report and will contact you shortly.")
+            )
+            return redirect("portal:incident", pk=reported.pk)
+    return render(request, "portal/incident_form.html", {"invitation": invitation, "form": form})
+
+
+@portal_page
+def incident(request, pk):
+    """The contact's own report: it may add what it learns (the count grows) and notes."""
+    invitation = request.invitation
+    reported = get_object_or_404(_my_incidents(invitation), pk=pk)
+    editable = reported.is_open
+    form = ContactIncidentForm(request.POST or None, instance=reported) if editable else None
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        note = request.POST.get("note", "").strip()[:4000]
+        try:
+            incident_services.update_incident(
+                reported, contact=invitation.contact, **form.cleaned_data
+            )
+            if note:
+                incident_services.add_step(
+                    reported, kind=IncidentStep.Kind.NOTE, note=note, contact=invitation.contact
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            audit.record(request, invitation, "incident_updated", str(reported.pk))
+            messages.success(request, _("Your update was sent."))
+            return redirect("portal:incident", pk=reported.pk)
+    steps = reported.steps.select_related("recorded_by", "recorded_by_contact")
+    return render(
+        request,
+        "portal/incident.html",
+        {"invitation": invitation, "incident": reported, "form": form, "steps": steps},
     )
