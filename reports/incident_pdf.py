@@ -5,6 +5,7 @@ PPC's form; in English it is the summary for management."""
 
 import hashlib
 import json
+from datetime import UTC, datetime
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -40,13 +41,21 @@ def incident_state(incident: Incident) -> dict:
     }
 
 
+def _plain(value) -> str:
+    # The same moment reads the same whatever zone it was set in (a form's Japan time,
+    # the database's UTC).
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return str(value)
+
+
 def fingerprint(incident: Incident, language: str) -> str:
     state = {
         "state": incident_state(incident),
         "template": rendering.template_version(),
         "language": language,
     }
-    data = json.dumps(state, sort_keys=True, default=str, ensure_ascii=False)
+    data = json.dumps(state, sort_keys=True, default=_plain, ensure_ascii=False)
     return hashlib.sha256(data.encode()).hexdigest()
 
 
