@@ -338,6 +338,10 @@ PORTAL_TABLE = {
     "portal:reply": (lambda w: {"pk": w["thread"].pk}, portal_post_only()),
     # The findings open to remediation invitations only (tests/portal/test_rounds.py).
     "portal:finding": (lambda w: {"pk": w["finding"].pk}, portal(404)),
+    # The workbook of the session's own invitation (no object in the URL).
+    "portal:workbook": (lambda w: {}, portal(200, other_vendor=200)),
+    "portal:workbook_import": (lambda w: {}, portal(200, other_vendor=200)),
+    "portal:workbook_confirm": (lambda w: {}, portal_post_only()),
 }
 PORTAL_POSTS = {
     "portal:code_resend": ({}, portal(302, uninvited=302, other_vendor=302)),
@@ -348,6 +352,8 @@ PORTAL_POSTS = {
     "portal:submit": ({}, portal(302, other_vendor=302)),
     "portal:delegation_revoke": ({}, portal(302)),
     "portal:reply": ({"text": "回答します"}, portal(302)),
+    # No valid preview: back to the upload page with the reason, nothing written.
+    "portal:workbook_confirm": ({"plan": "forged"}, portal(302, other_vendor=302)),
 }
 
 
