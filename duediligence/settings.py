@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "portal",
     "api",
     "notifications",
+    # Last: its ready() imports every app's tasks.py, so the web process knows them too.
+    "duediligence.apps.DueDiligenceConfig",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,9 @@ from assessments.services import AnswerConflict
 from incidents import services as incident_services
 from incidents.forms import ContactIncidentForm
 from incidents.models import Incident, IncidentStep
+from assessments.workbook import WorkbookError, describe, workbook_filename
+from assessments.workbook_views import WorkbookUploadForm
+from core.xlsx import SpreadsheetRefused, xlsx_response
 from vendors.forms import UploadField
 from vendors.models import StoredFile
 from vendors.uploads import file_response
@@ -544,3 +547,68 @@ def incident(request, pk):
         "portal/incident.html",
         {"invitation": invitation, "incident": reported, "form": form, "steps": steps},
     )
+def _workbook_language(request) -> str:
+    chosen = request.GET.get("lang") or translation.get_language() or request.invitation.language
+    return "en" if chosen[:2] == "en" else "ja"
+
+
+@portal_page
+def workbook(request):
+    """The questionnaire of the invitation's sections as a workbook to fill offline."""
+    invitation = request.invitation
+    if invitation.kind != Invitation.Kind.QUESTIONNAIRE:
+        raise Http404
+    language = _workbook_language(request)
+    content = services.workbook_for(invitation, language=language)
+    audit.record(request, invitation, "workbook_downloaded")
+    return xlsx_response(workbook_filename(invitation.assessment, language), content)
+
+
+@portal_page
+def workbook_import(request):
+    """Upload the filled workbook and see what it would change; nothing is saved yet."""
+    invitation = request.invitation
+    if invitation.kind != Invitation.Kind.QUESTIONNAIRE:
+        raise Http404
+    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.read_workbook(invitation, form.cleaned_data["file"])
+        except (SpreadsheetRefused, WorkbookError, ValidationError) as error:
+            form.add_error("file", " ".join(getattr(error, "messages", [str(error)])))
+    context = {
+        "invitation": invitation,
+        "form": form,
+        "plan": plan,
+        "can_answer": services.can_answer(invitation),
+    }
+    if plan is not None:
+        context["rows"] = describe(plan, invitation.assessment)
+        context["token"] = services.workbook_token(invitation, plan) if plan.applicable else ""
+    status = 422 if form.errors or (plan is not None and not plan.applicable) else 200
+    return render(request, "portal/workbook_import.html", context, status=status)
+
+
+@require_POST
+@portal_page
+def workbook_confirm(request):
+    invitation = request.invitation
+    if invitation.kind != Invitation.Kind.QUESTIONNAIRE:
+        raise Http404
+    try:
+        written = services.confirm_workbook(
+            invitation, request.POST.get("plan", ""), overwrite=request.POST.getlist("overwrite")
+        )
+    except (WorkbookError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("portal:workbook_import")
+    audit.record(
+        request, invitation, "workbook_imported", ", ".join(f"{k}={v}" for k, v in written.items())
+    )
+    messages.success(
+        request,
+        _("The workbook was imported: %(new)s new, %(changed)s changed, %(conflict)s replaced.")
+        % written,
+    )
+    return redirect("portal:home")

@@ -373,6 +373,10 @@ PORTAL_TABLE = {
     "portal:incidents": (lambda w: {}, portal(200, other_vendor=200)),
     "portal:incident_new": (lambda w: {}, portal(200, other_vendor=200)),
     "portal:incident": (lambda w: {"pk": w["portal_incident"].pk}, portal(200)),
+    # The workbook of the session's own invitation (no object in the URL).
+    "portal:workbook": (lambda w: {}, portal(200, other_vendor=200)),
+    "portal:workbook_import": (lambda w: {}, portal(200, other_vendor=200)),
+    "portal:workbook_confirm": (lambda w: {}, portal_post_only()),
 }
 PORTAL_POSTS = {
     "portal:code_resend": ({}, portal(302, uninvited=302, other_vendor=302)),
@@ -383,6 +387,8 @@ PORTAL_POSTS = {
     "portal:submit": ({}, portal(302, other_vendor=302)),
     "portal:delegation_revoke": ({}, portal(302)),
     "portal:reply": ({"text": "回答します"}, portal(302)),
+    # No valid preview: back to the upload page with the reason, nothing written.
+    "portal:workbook_confirm": ({"plan": "forged"}, portal(302, other_vendor=302)),
 }
 
 
