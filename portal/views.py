@@ -26,12 +26,12 @@ from assessments.answers import (
 )
 from assessments.evaluation import evaluate
 from assessments.services import AnswerConflict
-from incidents import services as incident_services
-from incidents.forms import ContactIncidentForm
-from incidents.models import Incident, IncidentStep
 from assessments.workbook import WorkbookError, describe, workbook_filename
 from assessments.workbook_views import WorkbookUploadForm
 from core.xlsx import SpreadsheetRefused, xlsx_response
+from incidents import services as incident_services
+from incidents.forms import ContactIncidentForm
+from incidents.models import Incident, IncidentStep
 from vendors.forms import UploadField
 from vendors.models import StoredFile
 from vendors.uploads import file_response
