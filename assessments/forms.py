@@ -3,11 +3,19 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from questionnaires.checklists import published_checklists
 
 from .models import Assessment
 
 
 class StartAssessmentForm(forms.Form):
+    checklist = forms.ModelChoiceField(
+        label=_("Checklist"),
+        queryset=published_checklists(),
+        required=False,
+        empty_label=None,
+        help_text=_("The default checklist unless you choose another published one."),
+    )
     reviewer = forms.ModelChoiceField(
         label=_("Reviewer"),
         queryset=get_user_model().objects.none(),
@@ -29,6 +37,7 @@ class StartAssessmentForm(forms.Form):
         self.fields["reviewer"].queryset = get_user_model().objects.filter(
             groups__name=roles.MANAGER, is_active=True
         )
+        self.fields["checklist"].queryset = published_checklists()
 
 
 class AssessmentFilterForm(forms.Form):

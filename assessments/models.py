@@ -134,6 +134,8 @@ class Answer(models.Model):
     value = models.JSONField(_("answer"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     carried_over = models.BooleanField(_("carried over"), default=False)
+    # Answered from the vendor's intake when the assessment started; any save clears it.
+    from_intake = models.BooleanField(_("filled from the vendor intake"), default=False)
     # Bumped on every save; a save based on an older revision is a conflict.
     revision = models.PositiveIntegerField(default=0, verbose_name=_("revision"))
     updated_by = models.ForeignKey(

@@ -85,6 +85,7 @@ def start(request, vendor_pk):
             assessment = services.start_assessment(
                 vendor,
                 user=request.user,
+                checklist=form.cleaned_data["checklist"],
                 reviewer=form.cleaned_data["reviewer"],
                 due_date=form.cleaned_data["due_date"],
                 carry_over=form.cleaned_data["carry_over"],
