@@ -347,7 +347,11 @@ class Finding(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "item"], name="finding_once_per_item")
         ]
-        indexes = [models.Index(fields=["status", "severity_rank"])]
+        indexes = [
+            models.Index(fields=["status", "severity_rank"]),
+            # The findings list's order: a page is read from the index, never sorted.
+            models.Index(fields=["severity_rank", "due_date", "id"], name="finding_list_order"),
+        ]
 
     def __str__(self):
         return f"{self.item.code} ({self.get_severity_display()})"
