@@ -66,6 +66,12 @@ TABLE = {
     "password_reset_complete": (lambda w: {}, everyone(200, anon=200)),
     "accounts:profile": (lambda w: {}, everyone(200)),
     "accounts:users": (lambda w: {}, admin_only()),
+    "accounts:user_create": (lambda w: {}, admin_only()),
+    "accounts:user_edit": (lambda w: {"pk": w["users"]["manager"].pk}, admin_only()),
+    "accounts:user_action": (
+        lambda w: {"pk": w["users"]["manager"].pk, "name": "deactivate"},
+        post_only(),
+    ),
     "accounts:api_token_create": (lambda w: {}, post_only()),
     "accounts:api_token_revoke": (lambda w: {"pk": w["api_token"].pk}, post_only()),
     "api_schema": (lambda w: {}, everyone(200, anon=401)),
@@ -246,6 +252,7 @@ POSTS = {
         {},
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 404, "admin": 404},
     ),
+    "accounts:user_action": ({}, {**admin_only(), "admin": 302}),
     "vendors:status": (
         {"status": "under_review"},
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 403, "admin": 302},
