@@ -16,6 +16,15 @@ from .models import Answer, Assessment, ReviewNote
 from .signals import workflow_step
 
 
+def last_approved(vendor):
+    """The vendor's last approved assessment, whose answers a new one may carry over."""
+    return (
+        Assessment.objects.filter(vendor=vendor, status=Assessment.Status.APPROVED)
+        .order_by("-approved_at", "-pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def start_assessment(
     vendor, *, user, checklist=None, reviewer=None, due_date=None, carry_over=True
@@ -26,11 +35,7 @@ def start_assessment(
     version = current_version(checklist)
     if version is None:
         raise ValidationError(_("No checklist version is published yet."))
-    previous = (
-        Assessment.objects.filter(vendor=vendor, status=Assessment.Status.APPROVED)
-        .order_by("-approved_at", "-pk")
-        .first()
-    )
+    previous = last_approved(vendor)
     assessment = Assessment.objects.create(
         vendor=vendor,
         version=version,
