@@ -79,5 +79,32 @@ class ReviewForm(forms.Form):
         label=_("Comment"),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
+
+
+class ApprovalForm(ReviewForm):
+    """Approving: the conclusion the report's first page prints, with its conditions."""
+
+    conclusion = forms.ChoiceField(
+        label=_("Conclusion"),
+        choices=Assessment.Conclusion.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Choose a conclusion: adopt, adopt with conditions or not.")},
+    )
+    conditions = forms.CharField(
+        label=_("Conditions of adoption"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("Only with “Adopt with conditions”: what the vendor must do, and by when."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        conditional = data.get("conclusion") == Assessment.Conclusion.ADOPT_WITH_CONDITIONS
+        if conditional and not data.get("conditions", "").strip():
+            self.add_error(
+                "conditions", _("Write the conditions under which the vendor may be adopted.")
+            )
+        return data

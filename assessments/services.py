@@ -147,8 +147,13 @@ def _start_for_vendor(assessment):
 
 
 @transaction.atomic
-def apply_action(assessment, action, *, user, comment="", unanswered=()):
-    """Move the assessment through the workflow, or raise PermissionDenied/ValidationError."""
+def apply_action(
+    assessment, action, *, user, comment="", unanswered=(), conclusion="", conditions=""
+):
+    """Move the assessment through the workflow, or raise PermissionDenied/ValidationError.
+
+    Approving records the manager's ``conclusion`` (adopt, adopt with ``conditions``, do not
+    adopt); the approval page requires one, callers without a page may leave it empty."""
     if not workflow.role_may(action, user.role):
         raise PermissionDenied
     # A double click or two reviewers at once: the second waits for the first's row lock
@@ -167,6 +172,8 @@ def apply_action(assessment, action, *, user, comment="", unanswered=()):
         raise ValidationError(_("Answer every required item before submitting."))
     if action == "return" and not comment.strip():
         raise ValidationError(_("Say what must be corrected when returning an assessment."))
+    if action == "approve":
+        conclusion, conditions = _checked_conclusion(conclusion, conditions)
     now = timezone.now()
     assessment.status = to
     if action == "submit":
@@ -174,6 +181,7 @@ def apply_action(assessment, action, *, user, comment="", unanswered=()):
     if action == "approve":
         assessment.approved_at = now
         assessment.approved_by = user
+        assessment.conclusion, assessment.conditions = conclusion, conditions
     assessment.save()
     if action in ("submit", "approve"):
         _score_hooks(assessment, action)
@@ -186,6 +194,18 @@ def apply_action(assessment, action, *, user, comment="", unanswered=()):
         )
     )
     return assessment
+
+
+def _checked_conclusion(conclusion, conditions):
+    conclusion = conclusion or ""
+    conditions = (conditions or "").strip()
+    if conclusion not in ("", *Assessment.Conclusion.values):
+        raise ValidationError(_("Choose one of the conclusions offered."))
+    if conclusion == Assessment.Conclusion.ADOPT_WITH_CONDITIONS and not conditions:
+        raise ValidationError(_("Write the conditions under which the vendor may be adopted."))
+    if conclusion != Assessment.Conclusion.ADOPT_WITH_CONDITIONS:
+        conditions = ""
+    return conclusion, conditions
 
 
 ANNOUNCED = {"submit": "submitted", "return": "returned", "approve": "approved"}

@@ -285,9 +285,16 @@ def submit(assessment, staff):
     return services.apply_action(assessment, "submit", user=staff)
 
 
-def approve(assessment, manager, comment=""):
+def approve(assessment, manager, comment="", *, conclusion="adopt", conditions=""):
     services.apply_action(assessment, "begin_review", user=manager)
-    return services.apply_action(assessment, "approve", user=manager, comment=comment)
+    return services.apply_action(
+        assessment,
+        "approve",
+        user=manager,
+        comment=comment,
+        conclusion=conclusion,
+        conditions=conditions,
+    )
 
 
 def approved_assessment(vendor, staff, manager, overrides=None, *, skip=()):
