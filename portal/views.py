@@ -595,6 +595,8 @@ def incident(request, pk):
         "portal/incident.html",
         {"invitation": invitation, "incident": reported, "form": form, "steps": steps},
     )
+
+
 def _workbook_language(request) -> str:
     chosen = request.GET.get("lang") or translation.get_language() or request.invitation.language
     return "en" if chosen[:2] == "en" else "ja"
