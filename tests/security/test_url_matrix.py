@@ -254,7 +254,7 @@ POSTS = {
     "accounts:otp_disable": ({}, everyone(302)),
     "accounts:api_token_create": ({"name": "matrix", "scope": "read"}, everyone(200)),
     "accounts:api_token_revoke": (
-        {},
+        {"confirmed": "1"},
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 404, "admin": 404},
     ),
     "accounts:user_action": ({}, {**admin_only(), "admin": 302}),
