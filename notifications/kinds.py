@@ -215,6 +215,7 @@ def findings_due(today: date, first: date | None, last: date):
             "pk",
             "due_date",
             "owner",
+            "assessment_id",
             "item__code",
             "vendor__name",
             "vendor__name_en",

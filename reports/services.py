@@ -2,14 +2,17 @@
 sweeping up after workers that died.
 
 Life of a report: pending -> rendering -> ready | failed. A worker claims a report with a
-conditional update, so two workers never render the same one; a claim is a lease that
-runs out after the hard time limit, so a report whose worker was killed is picked up by
-the next delivery of its task (or by the periodic sweep).
+conditional update, so two workers never render the same one. A claim is a short lease
+that the rendering worker renews every few seconds while it works (a heartbeat), so the
+lease of a worker that was killed runs out within seconds, and the report is picked up
+by the next delivery of its task or by the sweep (every few seconds) instead of after
+the whole time limit.
 """
 
 import hashlib
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,7 +21,7 @@ from auditlog.models import LogEntry
 from celery import current_app
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import override
@@ -48,8 +51,48 @@ class TransientError(Exception):
 
 
 def lease_seconds() -> int:
-    """How long a claim holds: past its hard time limit the worker has been killed."""
-    return settings.REPORT_HARD_TIME_LIMIT + 2
+    """How long a claim holds without a heartbeat: a few missed beats mean the worker is
+    gone. (The hard time limit still stops a render that runs too long.)"""
+    return settings.REPORT_LEASE_SECONDS
+
+
+class Heartbeat:
+    """Renews the claim on a report every REPORT_HEARTBEAT_SECONDS while the render runs,
+    from a thread of its own (with its own database connection). It stops by itself
+    when the claim is no longer ours: another worker took the report over."""
+
+    def __init__(self, report_id: int, started_at):
+        self.report_id, self.started_at = report_id, started_at
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"heartbeat-{report_id}")
+        self.thread.daemon = True
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join(settings.REPORT_HEARTBEAT_SECONDS + 5)
+
+    def beat(self) -> bool:
+        """Push the lease forward; False when the claim is no longer ours."""
+        return bool(
+            Report.objects.filter(
+                pk=self.report_id, status=Report.Status.RENDERING, started_at=self.started_at
+            ).update(lease_expires_at=timezone.now() + timedelta(seconds=lease_seconds()))
+        )
+
+    def _run(self) -> None:
+        try:
+            while not self.stopped.wait(settings.REPORT_HEARTBEAT_SECONDS):
+                try:
+                    if not self.beat():
+                        return
+                except DatabaseError as error:  # the next beat tries again
+                    logger.warning("Report %s heartbeat failed: %s", self.report_id, error)
+        finally:
+            connection.close()  # this thread's own connection
 
 
 def request_report(assessment: Assessment, language: str, *, user) -> tuple[Report, bool]:
@@ -172,11 +215,14 @@ def render(report_id: int) -> Claim:
     report = Report.objects.select_related("assessment__vendor", "assessment__version").get(
         pk=report_id
     )
-    delay = float(os.environ.get("REPORT_TEST_DELAY_S", "0") or 0)
-    if delay:  # tests only: widen the window in which a worker can be killed mid-render
-        time.sleep(delay)
-    html, fingerprint = build(report.assessment, report.language)
-    pdf, pages = rendering.write_pdf(html)
+    with Heartbeat(report.pk, report.started_at):
+        delay = float(os.environ.get("REPORT_TEST_DELAY_S", "0") or 0)
+        if delay and report.attempts == 1:
+            # Tests and the bench only: widen the window in which a worker can be killed
+            # mid-render (the render after the kill runs at full speed).
+            time.sleep(delay)
+        html, fingerprint = build(report.assessment, report.language)
+        pdf, pages = rendering.write_pdf(html)
     try:
         store(report, pdf, pages=pages, fingerprint=fingerprint)
     except OSError as error:

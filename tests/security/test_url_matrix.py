@@ -66,8 +66,18 @@ TABLE = {
     "password_reset_complete": (lambda w: {}, everyone(200, anon=200)),
     "accounts:profile": (lambda w: {}, everyone(200)),
     "accounts:users": (lambda w: {}, admin_only()),
+    "accounts:user_create": (lambda w: {}, admin_only()),
+    "accounts:user_edit": (lambda w: {"pk": w["users"]["manager"].pk}, admin_only()),
+    "accounts:user_action": (
+        lambda w: {"pk": w["users"]["manager"].pk, "name": "deactivate"},
+        post_only(),
+    ),
     "accounts:api_token_create": (lambda w: {}, post_only()),
-    "accounts:api_token_revoke": (lambda w: {"pk": w["api_token"].pk}, post_only()),
+    # Revoking asks on a page of its own first (GET); only the token's owner sees it.
+    "accounts:api_token_revoke": (
+        lambda w: {"pk": w["api_token"].pk},
+        {"anon": LOGIN, "assigned": 200, "other": 404, "manager": 404, "admin": 404},
+    ),
     "api_schema": (lambda w: {}, everyone(200, anon=401)),
     "api_docs": (lambda w: {}, everyone(200)),
     # Single sign-on is not configured in these tests: its two URLs do not exist then.
@@ -115,9 +125,10 @@ TABLE = {
         lambda w: {"pk": w["vendor"].pk, "cid": w["contract"].pk},
         vendor_write(),
     ),
+    # Deleting asks on a page of its own first (GET, or a POST without confirmed=1).
     "vendors:part_delete": (
         lambda w: {"pk": w["vendor"].pk, "kind": "certifications", "cid": w["cert"].pk},
-        post_only(),
+        vendor_write(),
     ),
     "vendors:part_file": (
         lambda w: {"pk": w["vendor"].pk, "kind": "certifications", "cid": w["cert"].pk},
@@ -157,6 +168,11 @@ TABLE = {
     "assessments:workbook_confirm": (lambda w: {"pk": w["assessment"].pk}, post_only()),
     "questionnaires:checklist": (lambda w: {}, admin_only()),
     "questionnaires:checklist_import": (lambda w: {}, admin_only()),
+    "questionnaires:checklist_import_standard": (lambda w: {}, admin_only()),
+    "questionnaires:checklist_make_default": (
+        lambda w: {"pk": w["published"].checklist_id},
+        post_only(),
+    ),
     "questionnaires:checklist_diff": (lambda w: {}, admin_only()),
     "questionnaires:version": (lambda w: {"pk": w["published"].pk}, admin_only()),
     "questionnaires:version_new_draft": (lambda w: {"pk": w["published"].pk}, post_only()),
@@ -241,15 +257,12 @@ POSTS = {
         {},
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 404, "admin": 404},
     ),
+    "accounts:user_action": ({}, {**admin_only(), "admin": 302}),
     "vendors:status": (
         {"status": "under_review"},
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 403, "admin": 302},
     ),
     "vendors:archive": (
-        {},
-        {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 403, "admin": 302},
-    ),
-    "vendors:part_delete": (
         {},
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 403, "admin": 302},
     ),
@@ -275,6 +288,7 @@ POSTS = {
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 403, "admin": 403},
     ),
     "questionnaires:version_new_draft": ({}, {**admin_only(), "admin": 302}),
+    "questionnaires:checklist_make_default": ({}, {**admin_only(), "admin": 302}),
     "questionnaires:version_delete": ({}, {**admin_only(), "admin": 302}),
     "questionnaires:section_move": ({"direction": "down"}, {**admin_only(), "admin": 302}),
     "questionnaires:item_delete": ({}, {**admin_only(), "admin": 302}),
@@ -373,6 +387,10 @@ PORTAL_TABLE = {
     "portal:incidents": (lambda w: {}, portal(200, other_vendor=200)),
     "portal:incident_new": (lambda w: {}, portal(200, other_vendor=200)),
     "portal:incident": (lambda w: {"pk": w["portal_incident"].pk}, portal(200)),
+    # The workbook of the session's own invitation (no object in the URL).
+    "portal:workbook": (lambda w: {}, portal(200, other_vendor=200)),
+    "portal:workbook_import": (lambda w: {}, portal(200, other_vendor=200)),
+    "portal:workbook_confirm": (lambda w: {}, portal_post_only()),
 }
 PORTAL_POSTS = {
     "portal:code_resend": ({}, portal(302, uninvited=302, other_vendor=302)),
@@ -383,6 +401,8 @@ PORTAL_POSTS = {
     "portal:submit": ({}, portal(302, other_vendor=302)),
     "portal:delegation_revoke": ({}, portal(302)),
     "portal:reply": ({"text": "回答します"}, portal(302)),
+    # No valid preview: back to the upload page with the reason, nothing written.
+    "portal:workbook_confirm": ({"plan": "forged"}, portal(302, other_vendor=302)),
 }
 
 
