@@ -41,7 +41,7 @@ from core.xlsx import (
 from questionnaires.models import ChecklistVersion
 
 from . import services
-from .answers import MAX_TEXT, YES_NO_LABELS, display_answer
+from .answers import IPA_SCALE_LABELS, MAX_TEXT, YES_NO_LABELS, display_answer
 
 FORMAT = 1
 META_SHEET = "_dd_identity"
@@ -123,6 +123,8 @@ def _choice_label(choice, language) -> str:
 
 
 def _options(item, language) -> list[str]:
+    if item.answer_type == "ipa_scale":
+        return [str(label) for label in IPA_SCALE_LABELS.values()]
     if item.answer_type == "yes_no":
         keys = ["yes", "partial", "no"] + (["na"] if item.allow_na else [])
         return [str(YES_NO_LABELS[k]) for k in keys]
@@ -137,6 +139,8 @@ def condition_in_words(item, items_by_code, language) -> str:
     for value in item.condition["values"]:
         if other is not None and other.answer_type == "yes_no":
             labels.append(str(YES_NO_LABELS.get(value, value)))
+        elif other is not None and other.answer_type == "ipa_scale":
+            labels.append(str(IPA_SCALE_LABELS.get(value, value)))
         elif other is not None:
             labels.append(
                 next(
@@ -157,7 +161,7 @@ def allowed_in_words(item, language) -> str:
     if kind == "yes_no":
         marks = "○ / △ / ×" + (" / ー" if item.allow_na else "")
         return " / ".join(_options(item, language)) + "\n" + _("(or %(marks)s)") % {"marks": marks}
-    if kind == "single_choice":
+    if kind in ("single_choice", "ipa_scale"):
         return _("One of:") + "\n" + "\n".join(f"・{o}" for o in _options(item, language))
     if kind == "multi_choice":
         return (
@@ -180,6 +184,8 @@ def _cell_value(item, value, language):
     kind = item.answer_type
     if kind == "yes_no":
         return str(YES_NO_LABELS.get(value, value))
+    if kind == "ipa_scale":
+        return str(IPA_SCALE_LABELS.get(value, value))
     if kind in ("single_choice", "multi_choice"):
         labels = {c["value"]: _choice_label(c, language) for c in item.choices}
         values = value if isinstance(value, list) else [value]
@@ -415,7 +421,7 @@ def build_workbook(assessment, *, language="ja", answers=True, sections=None) ->
 
 
 def _validation_key(item, language):
-    if item.answer_type in ("yes_no", "single_choice", "multi_choice"):
+    if item.answer_type in ("yes_no", "ipa_scale", "single_choice", "multi_choice"):
         return (item.answer_type, tuple(_options(item, language)))
     return (item.answer_type,)
 
@@ -428,7 +434,7 @@ def _validation(item, language, list_ref, DataValidation):
         "showInputMessage": True,
         "errorTitle": _("Check the answer")[:32],
     }
-    if kind in ("yes_no", "single_choice", "multi_choice"):
+    if kind in ("yes_no", "ipa_scale", "single_choice", "multi_choice"):
         return DataValidation(
             type="list",
             formula1=f"={list_ref(_options(item, language))}",
@@ -537,6 +543,14 @@ def parse_cell(item, raw):
         if value == "na" and not item.allow_na:
             raise ValueError(_("This item cannot be answered “not applicable”."))
         return value
+    if kind == "ipa_scale":
+        value = _match_ipa(_key(text))
+        if value is None:
+            raise ValueError(
+                _("“%(text)s” is not one of the answers (done, partly, not done, don't know).")
+                % {"text": normal}
+            )
+        return value
     if kind == "single_choice":
         value = _match_choice(item, _key(text))
         if value is None:
@@ -562,6 +576,19 @@ def parse_cell(item, raw):
 def _yes_no_label(value, language):
     with translation.override(language):
         return str(YES_NO_LABELS[value])
+
+
+def _match_ipa(key):
+    """An IPA scale answer from its label in either language, its value or its points."""
+    for value, points in (("done", "4"), ("partly", "2"), ("not_done", "0"), ("unknown", "-1")):
+        keys = {_key(value), _key(points)}
+        for language in ("ja", "en"):
+            with translation.override(language):
+                label = str(IPA_SCALE_LABELS[value])
+            keys |= {_key(label), _key(label.rsplit("(", 1)[0])}
+        if key in keys or (value == "unknown" and key == _key("−1")):
+            return value
+    return None
 
 
 def _choice_keys(choice):
