@@ -16,6 +16,15 @@ from .models import Answer, Assessment, ReviewNote
 from .signals import workflow_step
 
 
+def last_approved(vendor):
+    """The vendor's last approved assessment, whose answers a new one may carry over."""
+    return (
+        Assessment.objects.filter(vendor=vendor, status=Assessment.Status.APPROVED)
+        .order_by("-approved_at", "-pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def start_assessment(
     vendor, *, user, checklist=None, reviewer=None, due_date=None, carry_over=True
@@ -26,11 +35,7 @@ def start_assessment(
     version = current_version(checklist)
     if version is None:
         raise ValidationError(_("No checklist version is published yet."))
-    previous = (
-        Assessment.objects.filter(vendor=vendor, status=Assessment.Status.APPROVED)
-        .order_by("-approved_at", "-pk")
-        .first()
-    )
+    previous = last_approved(vendor)
     assessment = Assessment.objects.create(
         vendor=vendor,
         version=version,
@@ -142,8 +147,13 @@ def _start_for_vendor(assessment):
 
 
 @transaction.atomic
-def apply_action(assessment, action, *, user, comment="", unanswered=()):
-    """Move the assessment through the workflow, or raise PermissionDenied/ValidationError."""
+def apply_action(
+    assessment, action, *, user, comment="", unanswered=(), conclusion="", conditions=""
+):
+    """Move the assessment through the workflow, or raise PermissionDenied/ValidationError.
+
+    Approving records the manager's ``conclusion`` (adopt, adopt with ``conditions``, do not
+    adopt); the approval page requires one, callers without a page may leave it empty."""
     if not workflow.role_may(action, user.role):
         raise PermissionDenied
     # A double click or two reviewers at once: the second waits for the first's row lock
@@ -162,6 +172,8 @@ def apply_action(assessment, action, *, user, comment="", unanswered=()):
         raise ValidationError(_("Answer every required item before submitting."))
     if action == "return" and not comment.strip():
         raise ValidationError(_("Say what must be corrected when returning an assessment."))
+    if action == "approve":
+        conclusion, conditions = _checked_conclusion(conclusion, conditions)
     now = timezone.now()
     assessment.status = to
     if action == "submit":
@@ -169,6 +181,7 @@ def apply_action(assessment, action, *, user, comment="", unanswered=()):
     if action == "approve":
         assessment.approved_at = now
         assessment.approved_by = user
+        assessment.conclusion, assessment.conditions = conclusion, conditions
     assessment.save()
     if action in ("submit", "approve"):
         _score_hooks(assessment, action)
@@ -181,6 +194,18 @@ def apply_action(assessment, action, *, user, comment="", unanswered=()):
         )
     )
     return assessment
+
+
+def _checked_conclusion(conclusion, conditions):
+    conclusion = conclusion or ""
+    conditions = (conditions or "").strip()
+    if conclusion not in ("", *Assessment.Conclusion.values):
+        raise ValidationError(_("Choose one of the conclusions offered."))
+    if conclusion == Assessment.Conclusion.ADOPT_WITH_CONDITIONS and not conditions:
+        raise ValidationError(_("Write the conditions under which the vendor may be adopted."))
+    if conclusion != Assessment.Conclusion.ADOPT_WITH_CONDITIONS:
+        conditions = ""
+    return conclusion, conditions
 
 
 ANNOUNCED = {"submit": "submitted", "return": "returned", "approve": "approved"}

@@ -230,9 +230,10 @@ def _sheet_title(section, used) -> str:
     return title
 
 
-def build_workbook(assessment, *, language="ja", answers=True) -> bytes:
+def build_workbook(assessment, *, language="ja", answers=True, sections=None) -> bytes:
     """The questionnaire of ``assessment`` as .xlsx bytes, in ``language``, with its
-    current answers filled in (unless ``answers`` is false)."""
+    current answers filled in (unless ``answers`` is false); only the sections whose
+    codes are in ``sections`` when it is given (a portal invitation's scope)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, PatternFill, Protection
     from openpyxl.workbook.defined_name import DefinedName
@@ -242,12 +243,16 @@ def build_workbook(assessment, *, language="ja", answers=True) -> bytes:
     language = _language_of(language)
     with translation.override(language):
         version = assessment.version
+        scope = sections
         sections = list(version.sections.order_by("position"))
         items = list(
             version.items.select_related("section").order_by("section__position", "position")
         )
         stored = {a.item_id: a for a in assessment.answers.all()} if answers else {}
-        by_code = {i.code: i for i in items}
+        by_code = {i.code: i for i in items}  # conditions may name items out of scope
+        if scope:
+            sections = [s for s in sections if s.code in scope]
+            items = [i for i in items if i.section.code in scope]
 
         workbook = Workbook()
         body, bold = font(), font(bold=True)
@@ -719,8 +724,11 @@ class WorkbookPlan:
         return cls(**data)
 
 
-def _plan_salt(assessment_pk, user) -> str:
-    return f"assessments.workbook.plan:{assessment_pk}:{getattr(user, 'pk', None)}"
+def _plan_salt(assessment_pk, who) -> str:
+    """Whose preview it is: a user, or a string naming another confirmer (a portal
+    invitation), so that nobody else can confirm it."""
+    who = who if isinstance(who, str) else getattr(who, "pk", None)
+    return f"assessments.workbook.plan:{assessment_pk}:{who}"
 
 
 def _read_meta(book):
@@ -928,19 +936,36 @@ def describe(plan, assessment):
 
 
 @transaction.atomic
-def apply_plan(assessment, plan: WorkbookPlan, *, user, overwrite=()) -> dict:
+def apply_plan(assessment, plan: WorkbookPlan, *, user=None, contact=None, overwrite=()) -> dict:
     """Write the new and changed answers of a confirmed plan (and the conflicts in
-    ``overwrite``, knowingly) through save_answer; all of them or none."""
+    ``overwrite``, knowingly) through save_answer, as staff ``user`` or as the vendor
+    ``contact``; all of them or none. A row whose answer already reads as the plan says
+    is left alone, so a replayed confirmation (a double click, the back button) writes
+    nothing a second time."""
+    from .models import Answer, Assessment
+
     if plan.assessment != assessment.pk or plan.version != assessment.version_id:
         raise WorkbookError(_("This preview belongs to another assessment."))
     if plan.problems:
         raise WorkbookError(_("Correct the problems in the workbook first; nothing was saved."))
+    # Two confirmations at once: the second waits here, then finds the answers written.
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("pk").first()
     items = {i.code: i for i in assessment.version.items.all()}
+    current = {
+        code: (value, comment)
+        for code, value, comment in Answer.objects.filter(assessment=assessment).values_list(
+            "item__code", "value", "comment"
+        )
+    }
     written = {"new": 0, "changed": 0, "conflict": 0}
+    wanted = 0
     for change in plan.changes:
         if change.kind == "unchanged" or (
             change.kind == "conflict" and change.code not in overwrite
         ):
+            continue
+        wanted += 1
+        if current.get(change.code) == (change.value, change.comment):
             continue
         try:
             services.save_answer(
@@ -950,6 +975,7 @@ def apply_plan(assessment, plan: WorkbookPlan, *, user, overwrite=()) -> dict:
                 comment=change.comment,
                 base_revision=change.base_revision,
                 user=user,
+                contact=contact,
             )
         except services.AnswerConflict:
             raise WorkbookError(
@@ -960,6 +986,8 @@ def apply_plan(assessment, plan: WorkbookPlan, *, user, overwrite=()) -> dict:
                 % {"code": change.code}
             ) from None
         written[change.kind] += 1
+    if wanted and not any(written.values()):
+        raise WorkbookError(_("This workbook was already imported; nothing was saved again."))
     return written
 
 

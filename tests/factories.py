@@ -285,9 +285,16 @@ def submit(assessment, staff):
     return services.apply_action(assessment, "submit", user=staff)
 
 
-def approve(assessment, manager, comment=""):
+def approve(assessment, manager, comment="", *, conclusion="adopt", conditions=""):
     services.apply_action(assessment, "begin_review", user=manager)
-    return services.apply_action(assessment, "approve", user=manager, comment=comment)
+    return services.apply_action(
+        assessment,
+        "approve",
+        user=manager,
+        comment=comment,
+        conclusion=conclusion,
+        conditions=conditions,
+    )
 
 
 def approved_assessment(vendor, staff, manager, overrides=None, *, skip=()):
@@ -295,3 +302,18 @@ def approved_assessment(vendor, staff, manager, overrides=None, *, skip=()):
     answer_everything(assessment, staff, overrides, skip=skip)
     submit(assessment, staff)
     return approve(assessment, manager)
+
+
+# --- Incidents -----------------------------------------------------------------------------
+
+
+def make_incident(vendor, user=None, *, contact=None, **fields):
+    """An incident recorded through the real service (revision, first step, reassessment
+    date), by staff or by a vendor contact."""
+    from incidents import services as incident_services
+
+    values = {"title": "誤送信による漏えい", "description": "顧客名簿を誤って送信した。"}
+    if contact is None:
+        values["aware_at"] = timezone.now()
+    values.update(fields)
+    return incident_services.record_incident(vendor=vendor, user=user, contact=contact, **values)
