@@ -176,6 +176,8 @@ AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 # Two-factor authentication (TOTP, django-otp): optional for everyone; this makes it
 # mandatory for managers and admins.
 OTP_REQUIRED_FOR_PRIVILEGED = env_bool("OTP_REQUIRED_FOR_PRIVILEGED", False)
+# `make load` only: serves /load/bare/, the smallest Django view, to compare against.
+LOAD_TEST_BARE_VIEW = env_bool("LOAD_TEST_BARE_VIEW", False)
 OTP_TOTP_ISSUER = "DueDiligence"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
