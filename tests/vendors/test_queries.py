@@ -72,4 +72,4 @@ def test_vendor_page_query_count_does_not_grow_with_its_parts(
     with django_assert_num_queries(DETAIL_QUERIES):
         response = client.get(url)
     assert response.status_code == 200
-    assert len(response.context["history"]) >= 4 * parts
+    assert len(response.context["history_page"]) >= min(4 * parts, 10)
