@@ -79,7 +79,7 @@ def test_an_admin_creates_a_user_with_a_role_and_a_password_link_is_mailed(admin
     assert response.url == reverse("accounts:user_edit", args=[hanako.pk])
     assert hanako.role == roles.MANAGER and not hanako.has_usable_password()
     assert str(hanako) == "審査 花子"
-    (rcpts, message), = smtp.messages
+    ((rcpts, message),) = smtp.messages
     assert rcpts == ["hanako@example.jp"]
     assert "パスワード" in message["Subject"]
     body = message.get_content()
@@ -105,7 +105,7 @@ def test_an_admin_creates_a_user_with_a_role_and_a_password_link_is_mailed(admin
 
 def test_the_link_mail_is_in_the_users_language(admin_user, smtp):
     created(admin_client(admin_user), language="en", send_link="on")
-    (_rcpts, message), = smtp.messages
+    ((_rcpts, message),) = smtp.messages
     assert message["Subject"] == "DueDiligence: choose your password"
     assert "Dear 審査 花子," in message.get_content()
 
@@ -126,7 +126,12 @@ def test_an_admin_changes_a_role_and_it_is_audited(admin_user, staff):
     client = admin_client(admin_user)
     response = client.post(
         reverse("accounts:user_edit", args=[staff.pk]),
-        {"last_name": "調達", "first_name": "チャーリー", "email": staff.email, "role": roles.MANAGER},
+        {
+            "last_name": "調達",
+            "first_name": "チャーリー",
+            "email": staff.email,
+            "role": roles.MANAGER,
+        },
     )
     assert response.status_code == 302
     staff = User.objects.get(pk=staff.pk)
@@ -162,7 +167,10 @@ def test_deactivation_logs_the_person_out_and_reactivation_lets_them_back(admin_
     staff.refresh_from_db()
     assert not staff.is_active
     assert theirs.get(reverse("dashboard")).status_code == 302  # logged out
-    assert "無効にしました" in client.get(reverse("accounts:user_edit", args=[staff.pk])).content.decode()
+    assert (
+        "無効にしました"
+        in client.get(reverse("accounts:user_edit", args=[staff.pk])).content.decode()
+    )
     assert "チャーリー" not in client.get(reverse("accounts:users")).content.decode()
     listed = client.get(reverse("accounts:users"), {"active": "inactive"}).content.decode()
     assert "調達 チャーリー" in listed and "無効" in listed
@@ -239,4 +247,7 @@ def test_only_admins_reach_user_management(who, admin_user, manager, staff):
     assert post.status_code == (302 if who in ("admin", "anon") else 403)
     manager.refresh_from_db()
     assert manager.is_active == (who != "admin")
-    assert client.get(reverse("accounts:user_action", args=[manager.pk, "deactivate"])).status_code == 405
+    assert (
+        client.get(reverse("accounts:user_action", args=[manager.pk, "deactivate"])).status_code
+        == 405
+    )
