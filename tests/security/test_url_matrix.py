@@ -86,6 +86,7 @@ TABLE = {
     "audit:changes": (lambda w: {}, managers_and_admins()),
     "audit:access": (lambda w: {}, managers_and_admins()),
     "audit:access_review": (lambda w: {}, managers_and_admins()),
+    "audit:vendor_history": (lambda w: {"pk": w["vendor"].pk}, vendor_read()),
     "accounts:otp_setup": (lambda w: {}, everyone(200)),
     "accounts:otp_verify": (lambda w: {}, everyone(302)),  # no device yet: to set-up
     "accounts:otp_disable": (lambda w: {}, post_only()),
