@@ -31,6 +31,14 @@ CONTRACT_ITEMS = tuple(code for _title, codes in CONTRACT_CLAUSES for code in co
 RATING_MIN_ANSWERED_SHARE = 0.5
 
 
+IPA_BAND_LABELS = {
+    "complete": gettext_lazy("Every basic measure is in place; go on to stronger measures."),
+    "mostly": gettext_lazy("Mostly in place, with some measures only partly done."),
+    "gaps": gettext_lazy("Clear gaps: several measures are missing."),
+    "weak": gettext_lazy("Few measures in place: an incident could happen at any time."),
+}
+
+
 @dataclass
 class ItemRow:
     """One item as a page or a PDF shows it: the answer in words, how well it meets the
@@ -101,6 +109,12 @@ class Evaluation:
         if tier is not None:
             matrix = policy.matrix if policy is not None else scoring.DEFAULT_RESIDUAL_MATRIX
             self.residual_risk = scoring.residual_risk(tier, self.result.rating, matrix)
+
+    @property
+    def ipa_band_label(self) -> str:
+        """IPA's reading of its own total, once every item is answered."""
+        band = scoring.ipa_band(self.result.ipa) if self.result.ipa else None
+        return str(IPA_BAND_LABELS[band]) if band else ""
 
     @property
     def items_by_code(self):

@@ -5,11 +5,19 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from questionnaires.checklists import published_checklists
 
 from .models import Assessment
 
 
 class StartAssessmentForm(forms.Form):
+    checklist = forms.ModelChoiceField(
+        label=_("Checklist"),
+        queryset=published_checklists(),
+        required=False,
+        empty_label=None,
+        help_text=_("The default checklist unless you choose another published one."),
+    )
     reviewer = forms.ModelChoiceField(
         label=_("Reviewer"),
         queryset=get_user_model().objects.none(),
@@ -32,6 +40,7 @@ class StartAssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         managers = get_user_model().objects.filter(groups__name=roles.MANAGER, is_active=True)
         self.fields["reviewer"].queryset = managers
+        self.fields["checklist"].queryset = published_checklists()
         only = list(managers.order_by("pk")[:2])
         if len(only) == 1:  # the one manager there is reviews; nobody has to pick them
             self.fields["reviewer"].initial = only[0].pk
@@ -70,5 +79,32 @@ class ReviewForm(forms.Form):
         label=_("Comment"),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
+
+
+class ApprovalForm(ReviewForm):
+    """Approving: the conclusion the report's first page prints, with its conditions."""
+
+    conclusion = forms.ChoiceField(
+        label=_("Conclusion"),
+        choices=Assessment.Conclusion.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Choose a conclusion: adopt, adopt with conditions or not.")},
+    )
+    conditions = forms.CharField(
+        label=_("Conditions of adoption"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("Only with “Adopt with conditions”: what the vendor must do, and by when."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        conditional = data.get("conclusion") == Assessment.Conclusion.ADOPT_WITH_CONDITIONS
+        if conditional and not data.get("conditions", "").strip():
+            self.add_error(
+                "conditions", _("Write the conditions under which the vendor may be adopted.")
+            )
+        return data

@@ -6,16 +6,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import permission_required, role_required
+from core import confirm
 from core.csvexport import csv_response
+from core.paging import CappedPaginator
 from vendors.access import get_vendor_for_user, vendors_visible_to
 from vendors.forms import UploadField
 from vendors.uploads import file_response, store_upload
@@ -34,7 +36,7 @@ from .answering import answer_saved_response, number_sent
 from .answers import AnswerError, display_answer, parse_answer, parse_comment, yes_no_options
 from .evaluation import evaluate
 from .findings import update_finding
-from .forms import AssessmentFilterForm, ReviewForm, StartAssessmentForm
+from .forms import ApprovalForm, AssessmentFilterForm, ReviewForm, StartAssessmentForm
 from .models import Answer, Assessment, Finding
 from .workbook import findings_export
 
@@ -87,6 +89,7 @@ def start(request, vendor_pk):
             assessment = services.start_assessment(
                 vendor,
                 user=request.user,
+                checklist=form.cleaned_data["checklist"],
                 reviewer=form.cleaned_data["reviewer"],
                 due_date=form.cleaned_data["due_date"],
                 carry_over=form.cleaned_data["carry_over"],
@@ -127,6 +130,7 @@ def detail(request, pk):
                 for a in workflow.available_actions(assessment.status, request.user.role)
             ],
             "review_form": ReviewForm(),
+            "conclusions": Assessment.Conclusion.choices,
             "notes": assessment.review_notes.select_related("author"),
             "can_answer": can_answer(request.user, assessment),
             "nav_active": "assessments",
@@ -300,16 +304,34 @@ def evidence_file(request, pk, file_pk):
     return file_response(stored)
 
 
-@require_POST
-@role_required
+# Steps that ask first (core.confirm): a GET, or a POST without confirmed=1, shows the
+# confirmation page, which for approval is also where the conclusion is chosen.
+CONFIRMED_ACTIONS = ("approve", "return")
+
+
 def action(request, pk, name):
+    # Only the steps that ask have a page to GET; the others stay POST only, for everyone.
+    if request.method != "POST" and name not in CONFIRMED_ACTIONS:
+        return HttpResponseNotAllowed(["POST"])
+    return _action(request, pk, name)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required
+def _action(request, pk, name):
     assessment = get_assessment_for_user(request.user, pk)
-    form = ReviewForm(request.POST)
+    asks = name in CONFIRMED_ACTIONS
+    form = (ApprovalForm if name == "approve" else ReviewForm)(request.POST or None)
+    if asks and not (confirm.is_confirmed(request) and form.is_valid()):
+        return _confirm_action(request, assessment, name, form)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     unanswered = evaluate(assessment).result.unanswered if name == "submit" else ()
+    decision = {}
+    if name == "approve":
+        decision = {k: form.cleaned_data[k] for k in ("conclusion", "conditions")}
     try:
         services.apply_action(
-            assessment, name, user=request.user, comment=comment, unanswered=unanswered
+            assessment, name, user=request.user, comment=comment, unanswered=unanswered, **decision
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -318,6 +340,50 @@ def action(request, pk, name):
         if name == "start":  # straight to the questions, not back to the button
             return redirect(_first_section_url(assessment))
     return redirect("assessments:detail", pk)
+
+
+def _confirm_action(request, assessment, name, form):
+    if not workflow.role_may(name, request.user.role):
+        raise PermissionDenied
+    if workflow.target(name, assessment.status, request.user.role) is None:
+        messages.error(
+            request,
+            _("“%(action)s” is not possible while the assessment is “%(status)s”.")
+            % {"action": workflow.ACTION_LABELS[name], "status": assessment.get_status_display()},
+        )
+        return redirect("assessments:detail", assessment.pk)
+    result = evaluate(assessment).result
+    vendor = assessment.vendor.display_name(get_language())
+    if name == "approve":
+        title = _("Approve the assessment")
+        question = _(
+            "Approve the assessment of %(vendor)s? Its answers are then locked, the score is "
+            "frozen and the conclusion is printed on the first page of the report."
+        ) % {"vendor": vendor}
+    else:
+        title = _("Return the assessment")
+        question = _(
+            "Return the assessment of %(vendor)s to its assessors? They can change the answers "
+            "again and must submit it anew."
+        ) % {"vendor": vendor}
+    return confirm.confirmation_page(
+        request,
+        title=title,
+        question=question,
+        action_url=reverse("assessments:action", args=[assessment.pk, name]),
+        confirm_label=workflow.ACTION_LABELS[name],
+        cancel_url=reverse("assessments:detail", args=[assessment.pk]),
+        danger=name == "return",
+        details=[
+            (_("Vendor"), vendor),
+            (_("Checklist"), str(assessment.version)),
+            (_("Score"), "—" if result.overall is None else f"{result.overall:.1f} / 100"),
+            (_("Rating"), result.rating or "—"),
+            (_("Findings"), str(len(result.findings))),
+        ],
+        form=form,
+        status=422 if form.is_bound and form.errors else 200,
+    )
 
 
 # Findings
@@ -386,13 +452,12 @@ def finding_list(request):
             findings = findings.filter(status__in=[Finding.Status.OPEN, Finding.Status.PLANNED])
         elif data["status"]:
             findings = findings.filter(status=data["status"])
-    findings = findings.order_by("severity_rank", "vendor__name_kana", "item__code", "pk")
+    # Most severe first, then the soonest due: the order of an index (assessments.Finding),
+    # so a page costs the same at 300 findings as at 300,000.
+    findings = findings.order_by("severity_rank", "due_date", "pk")
     if request.GET.get("format") == "xlsx":
         return findings_export(findings)
-    page = Paginator(
-        findings,
-        FINDINGS_PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    page = CappedPaginator(findings, FINDINGS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/finding_list.html",

@@ -486,11 +486,16 @@ def test_review_cycle_through_the_screens(client, answered, staff, manager):
     assert answered.submitted_at is not None
 
     client.force_login(manager)
-    page = client.post(action_url(answered, "return"), {"comment": "  "}, follow=True)
+    page = client.post(
+        action_url(answered, "return"), {"comment": "  ", "confirmed": "1"}, follow=True
+    )
     assert ja("Say what must be corrected when returning an assessment.") in page.content.decode()
     answered.refresh_from_db()
     assert answered.status == S.SUBMITTED
-    client.post(action_url(answered, "return"), {"comment": "CON-02の根拠を添付してください"})
+    client.post(
+        action_url(answered, "return"),
+        {"comment": "CON-02の根拠を添付してください", "confirmed": "1"},
+    )
     answered.refresh_from_db()
     assert answered.status == S.IN_PROGRESS
 
@@ -507,7 +512,10 @@ def test_review_cycle_through_the_screens(client, answered, staff, manager):
     assert 'data-action="begin_review"' in page
     assert 'data-action="approve"' not in page
     client.post(action_url(answered, "begin_review"))
-    client.post(action_url(answered, "approve"), {"comment": "承認します"})
+    client.post(
+        action_url(answered, "approve"),
+        {"comment": "承認します", "conclusion": "adopt", "confirmed": "1"},
+    )
     answered.refresh_from_db()
     assert (answered.status, answered.approved_by) == (S.APPROVED, manager)
     assert list(answered.review_notes.values_list("action", flat=True)) == ["return", "approve"]

@@ -180,11 +180,15 @@ def test_submit_needs_the_required_answers_then_locks(portal, invited, assessmen
 
 
 def test_staff_are_told_of_a_submission(portal, invited, assessment, staff, mailoutbox):
-    _answer_scope(assessment, invited[0])
-    from django.test import TestCase
+    from notifications import services as notification_services
+    from notifications.models import Delivery
 
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        portal.post("/portal/submit/")
+    _answer_scope(assessment, invited[0])
+    portal.post("/portal/submit/")
+    # Through notifications (preferences, digest, never twice), not a direct e-mail.
+    (delivery,) = Delivery.objects.filter(kind="portal_vendor_submitted")
+    assert delivery.user == staff
+    notification_services.send_pending()
     told = [m for m in mailoutbox if staff.email in m.to[0]]
     assert told and "委託先がポータルで回答を提出しました" in told[-1].subject
 
