@@ -400,16 +400,22 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Portal links are bearer secrets: every handler prints a short hash prefix instead.
-    "filters": {"portal_tokens": {"()": "portal.redaction.RedactPortalTokens"}},
+    "filters": {
+        "portal_tokens": {"()": "portal.redaction.RedactPortalTokens"},
+        "quiet_refusals": {"()": "duediligence.logs.QuietRefusals"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["portal_tokens"],
+            "filters": ["portal_tokens", "quiet_refusals"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own console handler (with DEBUG on) would print every traceback a
+        # second time beside ours; its records reach the root handler above instead.
+        "django": {"level": "INFO"},
         # WeasyPrint's progress logger reports every step of every render.
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
