@@ -296,6 +296,19 @@ REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 120, minimum=1)
 REPORT_HARD_TIME_LIMIT = env_int("REPORT_HARD_TIME_LIMIT", 150, minimum=2)
 if REPORT_HARD_TIME_LIMIT <= REPORT_SOFT_TIME_LIMIT:
     raise ImproperlyConfigured("REPORT_HARD_TIME_LIMIT must be longer than REPORT_SOFT_TIME_LIMIT.")
+# The organisation that issues the reports: its name on every PDF's cover and sign-off
+# block (in English reports the English name when set), and its logo, a PNG, JPEG or SVG
+# file on the server (read when a report is rendered; empty: no logo).
+REPORT_ISSUER_NAME = env_str("REPORT_ISSUER_NAME", "")
+REPORT_ISSUER_NAME_EN = env_str("REPORT_ISSUER_NAME_EN", "")
+REPORT_ISSUER_LOGO = env_str("REPORT_ISSUER_LOGO", "")
+if REPORT_ISSUER_LOGO and Path(REPORT_ISSUER_LOGO).suffix.lower() not in (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".svg",
+):
+    raise ImproperlyConfigured("REPORT_ISSUER_LOGO must be a .png, .jpg or .svg file.")
 CELERY_BEAT_SCHEDULE = {
     "reports-sweep": {"task": "reports.sweep_reports", "schedule": 60.0},
     "retention-purge": {"task": "vendors.purge_offboarded", "schedule": 24 * 3600.0},

@@ -392,7 +392,8 @@ def test_review_cycle_through_the_screens(client, answered, staff, manager):
     answered.refresh_from_db()
     assert answered.status == S.SUBMITTED
     client.post(
-        action_url(answered, "return"), {"comment": "CON-02の根拠を添付してください", "confirmed": "1"}
+        action_url(answered, "return"),
+        {"comment": "CON-02の根拠を添付してください", "confirmed": "1"},
     )
     answered.refresh_from_db()
     assert answered.status == S.IN_PROGRESS

@@ -97,7 +97,9 @@ def test_delete_confirmation_access(client, request, vendor, who, get_code, post
     assert response.status_code == post_code
     if who == "anonymous":
         assert response["Location"].startswith(reverse("login"))
-    assert Certification.objects.filter(pk=part.pk).exists() == (post_code != 302 or who == "anonymous")
+    assert Certification.objects.filter(pk=part.pk).exists() == (
+        post_code != 302 or who == "anonymous"
+    )
 
 
 def test_a_part_of_another_vendor_is_404_on_the_confirmation_page(client, vendor, staff):
