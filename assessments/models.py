@@ -158,6 +158,8 @@ class Answer(models.Model):
     value = models.JSONField(_("answer"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     carried_over = models.BooleanField(_("carried over"), default=False)
+    # Answered from the vendor's intake when the assessment started; any save clears it.
+    from_intake = models.BooleanField(_("filled from the vendor intake"), default=False)
     # Bumped on every save; a save based on an older revision is a conflict.
     revision = models.PositiveIntegerField(default=0, verbose_name=_("revision"))
     updated_by = models.ForeignKey(
@@ -369,7 +371,11 @@ class Finding(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "item"], name="finding_once_per_item")
         ]
-        indexes = [models.Index(fields=["status", "severity_rank"])]
+        indexes = [
+            models.Index(fields=["status", "severity_rank"]),
+            # The findings list's order: a page is read from the index, never sorted.
+            models.Index(fields=["severity_rank", "due_date", "id"], name="finding_list_order"),
+        ]
 
     def __str__(self):
         return f"{self.item.code} ({self.get_severity_display()})"

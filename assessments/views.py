@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import permission_required, role_required
 from core import confirm
 from core.csvexport import csv_response
+from core.paging import CappedPaginator
 from vendors.access import get_vendor_for_user, vendors_visible_to
 from vendors.forms import UploadField
 from vendors.uploads import file_response, store_upload
@@ -31,6 +32,7 @@ from .access import (
     get_assessment_for_user,
     get_finding_for_user,
 )
+from .answering import answer_saved_response, number_sent
 from .answers import AnswerError, display_answer, parse_answer, parse_comment, yes_no_options
 from .evaluation import evaluate
 from .findings import update_finding
@@ -80,12 +82,14 @@ def start(request, vendor_pk):
     vendor = get_vendor_for_user(request.user, vendor_pk, write=True)
     if not request.user.has_perm("accounts.answer_assessments"):
         raise PermissionDenied
-    form = StartAssessmentForm(request.POST or None)
+    previous = services.last_approved(vendor)
+    form = StartAssessmentForm(request.POST or None, previous=previous)
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.start_assessment(
                 vendor,
                 user=request.user,
+                checklist=form.cleaned_data["checklist"],
                 reviewer=form.cleaned_data["reviewer"],
                 due_date=form.cleaned_data["due_date"],
                 carry_over=form.cleaned_data["carry_over"],
@@ -93,13 +97,20 @@ def start(request, vendor_pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("The assessment was started."))
-            return redirect("assessments:detail", assessment.pk)
+            messages.success(request, _("The assessment was started. Answer the first section."))
+            return redirect(_first_section_url(assessment))
     return render(
         request,
         "assessments/assessment_start.html",
-        {"form": form, "vendor": vendor, "nav_active": "assessments"},
+        {"form": form, "vendor": vendor, "previous": previous, "nav_active": "assessments"},
     )
+
+
+def _first_section_url(assessment):
+    first = assessment.version.sections.order_by("position").first()
+    if first is None:
+        return reverse("assessments:detail", args=[assessment.pk])
+    return reverse("assessments:section", args=[assessment.pk, first.code])
 
 
 @role_required
@@ -127,6 +138,36 @@ def detail(request, pk):
     )
 
 
+def _row_context(row, problem=None):
+    """One item row for the answering templates; what the user sent stays in the form
+    when the save was refused."""
+    problem = problem or {}
+    return {
+        **vars(row),
+        "value": problem.get("value", row.value),
+        "comment": problem.get("comment", row.comment),
+        "revision": problem.get("revision", row.answer.revision if row.answer else 0),
+        "error": problem.get("error"),
+        "conflict": problem.get("conflict"),
+        "yes_no_options": yes_no_options(row.item),
+        "choice_options": row.item.choice_options(),
+    }
+
+
+def _navigation(evaluation, section):
+    """What the section list, the progress pill and the previous/next buttons show."""
+    answered, shown = next(
+        (a, n) for s, a, n, _missing in evaluation.section_progress() if s.pk == section.pk
+    )
+    previous, following = evaluation.neighbours(section)
+    return {
+        "section_answered": answered,
+        "section_shown": shown,
+        "previous_section": previous,
+        "next_section": following,
+    }
+
+
 def _section_context(request, assessment, code, *, problems=None):
     evaluation = evaluate(assessment)
     section = next((s for s in evaluation.sections if s.code == code), None)
@@ -135,22 +176,7 @@ def _section_context(request, assessment, code, *, problems=None):
     # "Saved by ..." under each answer; one query rather than one per answer.
     prefetch_related_objects(list(evaluation.answers.values()), "updated_by", "answered_by_contact")
     problems = problems or {}
-    rows = []
-    for row in evaluation.item_rows(section):
-        problem = problems.get(row.item.code, {})
-        rows.append(
-            {
-                **vars(row),
-                # What the user sent stays in the form when the save was refused.
-                "value": problem.get("value", row.value),
-                "comment": problem.get("comment", row.comment),
-                "revision": problem.get("revision", row.answer.revision if row.answer else 0),
-                "error": problem.get("error"),
-                "conflict": problem.get("conflict"),
-                "yes_no_options": yes_no_options(row.item),
-                "choice_options": row.item.choice_options(),
-            }
-        )
+    rows = [_row_context(row, problems.get(row.item.code)) for row in evaluation.item_rows(section)]
     return {
         "assessment": assessment,
         "evaluation": evaluation,
@@ -159,6 +185,7 @@ def _section_context(request, assessment, code, *, problems=None):
         "can_answer": can_answer(request.user, assessment),
         "evidence_field": UploadField(required=False),
         "nav_active": "assessments",
+        **_navigation(evaluation, section),
     }
 
 
@@ -213,11 +240,35 @@ def answer(request, pk, code):
                 reverse("assessments:section", args=[pk, item.section.code]) + f"#item-{code}"
             )
         problem = None
-    context = _section_context(
-        request, assessment, item.section.code, problems={code: problem} if problem else None
+    if not request.htmx:
+        context = _section_context(request, assessment, item.section.code, problems={code: problem})
+        return render(request, "assessments/assessment_section.html", context, status=422)
+    evaluation = evaluate(assessment)
+    section = next(s for s in evaluation.sections if s.pk == item.section_id)
+    (row,) = evaluation.item_rows(codes=[code])
+    if row.answer is not None:
+        prefetch_related_objects([row.answer], "updated_by", "answered_by_contact")
+    row = _row_context(row, problem)
+    posted = request.POST.get("value", "")
+    context = {
+        "assessment": assessment,
+        "evaluation": evaluation,
+        "section": section,
+        "row": row,
+        "item": item,
+        "oob": True,
+        # The stored number replaces what was typed (２４ -> 24) unless the user is back in
+        # the field or has typed on since: the data-sent guard in app.js.
+        "number_sent": number_sent(item, row["value"], posted, problem),
+        **_navigation(evaluation, section),
+    }
+    return answer_saved_response(
+        request,
+        "assessments/_answer_saved.html",
+        context,
+        evaluation=evaluation,
+        section=section,
     )
-    status = 200 if problem is None or request.htmx else 422
-    return render(request, "assessments/assessment_section.html", context, status=status)
 
 
 @require_POST
@@ -286,6 +337,8 @@ def _action(request, pk, name):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": workflow.ACTION_LABELS[name]})
+        if name == "start":  # straight to the questions, not back to the button
+            return redirect(_first_section_url(assessment))
     return redirect("assessments:detail", pk)
 
 
@@ -399,13 +452,12 @@ def finding_list(request):
             findings = findings.filter(status__in=[Finding.Status.OPEN, Finding.Status.PLANNED])
         elif data["status"]:
             findings = findings.filter(status=data["status"])
-    findings = findings.order_by("severity_rank", "vendor__name_kana", "item__code", "pk")
+    # Most severe first, then the soonest due: the order of an index (assessments.Finding),
+    # so a page costs the same at 300 findings as at 300,000.
+    findings = findings.order_by("severity_rank", "due_date", "pk")
     if request.GET.get("format") == "xlsx":
         return findings_export(findings)
-    page = Paginator(
-        findings,
-        FINDINGS_PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    page = CappedPaginator(findings, FINDINGS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/finding_list.html",

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import role_required
 from core import confirm
+from core.paging import CappedPaginator
 
 from . import selectors, services
 from .access import can_delete_vendor, can_edit_vendor, can_reassign, get_vendor_for_user
@@ -38,7 +38,7 @@ def index(request):
     vendors = selectors.vendor_list(request.user, **{k: v for k, v in params.items() if v})
     if request.GET.get("format") in ("csv", "xlsx"):
         return vendor_export(vendors, request.GET["format"], get_language() or "ja")
-    page = Paginator(vendors, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(vendors, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "vendors/vendor_list.html",
