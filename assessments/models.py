@@ -31,6 +31,13 @@ class Assessment(models.Model):
         IN_REVIEW = "in_review", _("In review")
         APPROVED = "approved", _("Approved")
 
+    class Conclusion(models.TextChoices):
+        """The approving manager's decision, printed on the report's first page."""
+
+        ADOPT = "adopt", _("Adopt")
+        ADOPT_WITH_CONDITIONS = "conditional", _("Adopt with conditions")
+        DO_NOT_ADOPT = "reject", _("Do not adopt")
+
     vendor = models.ForeignKey(
         "vendors.Vendor",
         on_delete=models.PROTECT,
@@ -96,6 +103,11 @@ class Assessment(models.Model):
     )
     next_reassessment_on = models.DateField(_("next reassessment"), null=True, blank=True)
     snapshot = models.JSONField(_("score snapshot"), null=True, blank=True, editable=False)
+    # Chosen at approval; empty before it (and on approvals made before it existed).
+    conclusion = models.CharField(
+        _("conclusion"), max_length=12, blank=True, choices=Conclusion.choices
+    )
+    conditions = models.TextField(_("conditions of adoption"), blank=True)
 
     class Meta:
         db_table = "questionnaires_assessment"
@@ -107,7 +119,19 @@ class Assessment(models.Model):
             # Empty until the approval freezes it.
             models.CheckConstraint(
                 condition=models.Q(rating__in=["", *RATINGS]), name="assessment_rating_a_to_e"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(conclusion__in=["", "adopt", "conditional", "reject"]),
+                name="assessment_conclusion_known",
+            ),
+            # Adopting with conditions names them; the other conclusions carry none.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(conclusion="conditional") & ~models.Q(conditions="")
+                    | ~models.Q(conclusion="conditional") & models.Q(conditions="")
+                ),
+                name="assessment_conditions_with_conditional_conclusion",
+            ),
         ]
 
     def __str__(self):
@@ -135,6 +159,8 @@ class Answer(models.Model):
     value = models.JSONField(_("answer"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     carried_over = models.BooleanField(_("carried over"), default=False)
+    # Answered from the vendor's intake when the assessment started; any save clears it.
+    from_intake = models.BooleanField(_("filled from the vendor intake"), default=False)
     # Bumped on every save; a save based on an older revision is a conflict.
     revision = models.PositiveIntegerField(default=0, verbose_name=_("revision"))
     updated_by = models.ForeignKey(
@@ -372,7 +398,11 @@ class Finding(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "item"], name="finding_once_per_item")
         ]
-        indexes = [models.Index(fields=["status", "severity_rank"])]
+        indexes = [
+            models.Index(fields=["status", "severity_rank"]),
+            # The findings list's order: a page is read from the index, never sorted.
+            models.Index(fields=["severity_rank", "due_date", "id"], name="finding_list_order"),
+        ]
 
     def __str__(self):
         return f"{self.item.code} ({self.get_severity_display()})"

@@ -16,18 +16,26 @@ from .models import Answer, Assessment, ReviewNote
 from .signals import workflow_step
 
 
-@transaction.atomic
-def start_assessment(vendor, *, user, reviewer=None, due_date=None, carry_over=True):
-    """A new assessment on the latest published version; answers of the vendor's last
-    approved assessment are copied for items with the same code, marked carried over."""
-    version = current_version()
-    if version is None:
-        raise ValidationError(_("No checklist version is published yet."))
-    previous = (
+def last_approved(vendor):
+    """The vendor's last approved assessment, whose answers a new one may carry over."""
+    return (
         Assessment.objects.filter(vendor=vendor, status=Assessment.Status.APPROVED)
         .order_by("-approved_at", "-pk")
         .first()
     )
+
+
+@transaction.atomic
+def start_assessment(
+    vendor, *, user, checklist=None, reviewer=None, due_date=None, carry_over=True
+):
+    """A new assessment on the published version of ``checklist`` (by default the default
+    checklist); answers of the vendor's last approved assessment are copied for items with
+    the same code, marked carried over."""
+    version = current_version(checklist)
+    if version is None:
+        raise ValidationError(_("No checklist version is published yet."))
+    previous = last_approved(vendor)
     assessment = Assessment.objects.create(
         vendor=vendor,
         version=version,
@@ -37,6 +45,7 @@ def start_assessment(vendor, *, user, reviewer=None, due_date=None, carry_over=T
         carried_from=previous if carry_over else None,
     )
     assessment.assessors.add(user)
+    prefilled = _prefill_from_intake(assessment, vendor, version, user)
     if carry_over and previous:
         items = {item.code: item for item in version.items.all()}
         old = previous.answers.select_related("item")
@@ -50,9 +59,31 @@ def start_assessment(vendor, *, user, reviewer=None, due_date=None, carry_over=T
                 updated_by=user,
             )
             for a in old
-            if a.item.code in items and items[a.item.code].answer_type == a.item.answer_type
+            if a.item.code in items
+            and a.item.code not in prefilled
+            and items[a.item.code].answer_type == a.item.answer_type
         )
     return assessment
+
+
+def _prefill_from_intake(assessment, vendor, version, user) -> set[str]:
+    """Answer the scope items the vendor intake records (the intake describes the work
+    as it is now, so it wins over a carried-over answer); the codes answered."""
+    from .intake import intake_answers, vendor_intake
+
+    items = {item.code: item for item in version.items.all()}
+    answers = intake_answers(vendor_intake(vendor), {c: i.answer_type for c, i in items.items()})
+    Answer.objects.bulk_create(
+        Answer(
+            assessment=assessment,
+            item=items[code],
+            value=value,
+            from_intake=True,
+            updated_by=user,
+        )
+        for code, value in answers.items()
+    )
+    return set(answers)
 
 
 @dataclass
@@ -89,6 +120,7 @@ def save_answer(
         answer.value = value
         answer.comment = comment
         answer.carried_over = False
+        answer.from_intake = False
         answer.updated_by = user
         answer.answered_by_contact = contact
         answer.revision = F("revision") + 1
@@ -115,8 +147,13 @@ def _start_for_vendor(assessment):
 
 
 @transaction.atomic
-def apply_action(assessment, action, *, user, comment="", unanswered=()):
-    """Move the assessment through the workflow, or raise PermissionDenied/ValidationError."""
+def apply_action(
+    assessment, action, *, user, comment="", unanswered=(), conclusion="", conditions=""
+):
+    """Move the assessment through the workflow, or raise PermissionDenied/ValidationError.
+
+    Approving records the manager's ``conclusion`` (adopt, adopt with ``conditions``, do not
+    adopt); the approval page requires one, callers without a page may leave it empty."""
     if not workflow.role_may(action, user.role):
         raise PermissionDenied
     # A double click or two reviewers at once: the second waits for the first's row lock
@@ -135,6 +172,8 @@ def apply_action(assessment, action, *, user, comment="", unanswered=()):
         raise ValidationError(_("Answer every required item before submitting."))
     if action == "return" and not comment.strip():
         raise ValidationError(_("Say what must be corrected when returning an assessment."))
+    if action == "approve":
+        conclusion, conditions = _checked_conclusion(conclusion, conditions)
     now = timezone.now()
     assessment.status = to
     if action == "submit":
@@ -142,6 +181,7 @@ def apply_action(assessment, action, *, user, comment="", unanswered=()):
     if action == "approve":
         assessment.approved_at = now
         assessment.approved_by = user
+        assessment.conclusion, assessment.conditions = conclusion, conditions
     assessment.save()
     if action in ("submit", "approve"):
         _score_hooks(assessment, action)
@@ -154,6 +194,18 @@ def apply_action(assessment, action, *, user, comment="", unanswered=()):
         )
     )
     return assessment
+
+
+def _checked_conclusion(conclusion, conditions):
+    conclusion = conclusion or ""
+    conditions = (conditions or "").strip()
+    if conclusion not in ("", *Assessment.Conclusion.values):
+        raise ValidationError(_("Choose one of the conclusions offered."))
+    if conclusion == Assessment.Conclusion.ADOPT_WITH_CONDITIONS and not conditions:
+        raise ValidationError(_("Write the conditions under which the vendor may be adopted."))
+    if conclusion != Assessment.Conclusion.ADOPT_WITH_CONDITIONS:
+        conditions = ""
+    return conclusion, conditions
 
 
 ANNOUNCED = {"submit": "submitted", "return": "returned", "approve": "approved"}

@@ -8,6 +8,11 @@ every one with a comment.
     report_cached_request_ms                     asking again for an unchanged assessment
     report_peak_rss_mb                           peak memory of a process rendering one
     celery_2_workers_speedup                     20 reports: one worker process vs two
+    report_recovery_after_kill_s                 a worker killed (SIGKILL, the whole
+                                                 process group) mid-render: seconds until
+                                                 another worker has claimed the report
+                                                 again (target at most 15)
+    report_recovery_ready_after_kill_s           ... until that report is ready
 
 Registered in benchmarks.__main__.BENCHMARKS as ``report_pdf``; on its own:
 ``python -m benchmarks.reports``.
@@ -195,6 +200,89 @@ def report_pdf(users) -> None:
     one = _worker_run(assessment, manager, 1)
     two = _worker_run(assessment, manager, 2)
     print(f"celery_2_workers_speedup: {one / two:.2f}")
+
+
+def _start_worker(queue: str, **env):
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "duediligence", "worker", "-Q", queue]
+        + ["--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+        + ["--loglevel=WARNING", f"--hostname={queue}-{len(env)}@%h"],
+        cwd=ROOT,
+        env={**os.environ, "LOG_LEVEL": "WARNING", **env},
+        start_new_session=True,
+    )
+
+
+def _stop(worker) -> None:
+    import signal
+
+    if worker.poll() is None:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(10)
+
+
+def report_recovery(users) -> None:
+    """A worker dies mid-render (SIGKILL of its process group, as when its machine goes);
+    a second worker is running. The sweep runs every 5 s as beat schedules it; the
+    heartbeat lease (REPORT_LEASE_SECONDS) is what it waits for."""
+    import signal
+
+    from django.conf import settings
+    from django.db import connections
+
+    from assessments.models import Assessment
+    from reports import services
+    from reports.models import Report
+
+    assessment = Assessment.objects.filter(status="approved").order_by("-pk").first()
+    if assessment is None:
+        assessment = _assessment(users)
+    queue = f"bench-recovery-{uuid.uuid4().hex[:8]}"
+    services.ENQUEUE_OPTIONS = {"queue": queue}
+    connections.close_all()
+    dying = _start_worker(queue, REPORT_TEST_DELAY_S="60")
+    survivor = None
+    sweep_every = settings.CELERY_BEAT_SCHEDULE["reports-sweep"]["schedule"]
+    try:
+        report = Report.objects.create(
+            assessment=assessment, language="ja", requested_by=users["manager"], fingerprint="k"
+        )
+        services.enqueue(report)
+        deadline = time.monotonic() + 120
+        while Report.objects.get(pk=report.pk).status != Report.Status.RENDERING:
+            assert time.monotonic() < deadline, "the first worker never claimed the report"
+            time.sleep(0.1)
+        survivor = _start_worker(queue)
+        time.sleep(3)  # the survivor is up, the first worker has beaten at least once
+        os.killpg(dying.pid, signal.SIGKILL)
+        dying.wait(10)
+        killed = time.monotonic()
+        claimed_again = None
+        next_sweep = killed + sweep_every * (uuid.uuid4().int % 100) / 100  # beat's phase
+        while True:
+            row = Report.objects.get(pk=report.pk)
+            if claimed_again is None and row.attempts >= 2:
+                claimed_again = time.monotonic() - killed
+            if row.status in (Report.Status.READY, Report.Status.FAILED):
+                break
+            assert time.monotonic() - killed < 180, "the killed render was never recovered"
+            if time.monotonic() >= next_sweep:
+                services.sweep()
+                next_sweep += sweep_every
+            time.sleep(0.1)
+        ready = time.monotonic() - killed
+        assert row.status == Report.Status.READY, row.error
+    finally:
+        _stop(dying)
+        if survivor is not None:
+            _stop(survivor)
+        services.ENQUEUE_OPTIONS = {}
+    print(f"report_recovery_after_kill_s: {claimed_again:.1f}")
+    print(f"report_recovery_ready_after_kill_s: {ready:.1f}")
 
 
 def run() -> int:

@@ -81,12 +81,15 @@ INSTALLED_APPS = [
     "vendors",
     "questionnaires",
     "assessments",
+    "incidents",
     "reports",
     "audit",
     "dashboard",
     "portal",
     "api",
     "notifications",
+    # Last: its ready() imports every app's tasks.py, so the web process knows them too.
+    "duediligence.apps.DueDiligenceConfig",
 ]
 
 MIDDLEWARE = [
@@ -294,10 +297,18 @@ CELERY_TIMEZONE = TIME_ZONE
 # worker process is killed; the beat task below re-queues or fails what was left behind.
 REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 120, minimum=1)
 REPORT_HARD_TIME_LIMIT = env_int("REPORT_HARD_TIME_LIMIT", 150, minimum=2)
+# A rendering worker renews its claim every REPORT_HEARTBEAT_SECONDS; a claim not
+# renewed for REPORT_LEASE_SECONDS belongs to a dead worker and is taken over.
+REPORT_HEARTBEAT_SECONDS = env_int("REPORT_HEARTBEAT_SECONDS", 2, minimum=1)
+REPORT_LEASE_SECONDS = env_int("REPORT_LEASE_SECONDS", 8, minimum=2)
+if REPORT_LEASE_SECONDS <= 2 * REPORT_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured("REPORT_LEASE_SECONDS must exceed two heartbeats.")
 if REPORT_HARD_TIME_LIMIT <= REPORT_SOFT_TIME_LIMIT:
     raise ImproperlyConfigured("REPORT_HARD_TIME_LIMIT must be longer than REPORT_SOFT_TIME_LIMIT.")
 CELERY_BEAT_SCHEDULE = {
-    "reports-sweep": {"task": "reports.sweep_reports", "schedule": 60.0},
+    # Often, and cheap (an indexed look at reports left rendering): a report whose
+    # worker died is rendered again soon after its lease, kept alive by a heartbeat, ends.
+    "reports-sweep": {"task": "reports.sweep_reports", "schedule": 5.0},
     "retention-purge": {"task": "vendors.purge_offboarded", "schedule": 24 * 3600.0},
     # Reminders and digests at 08:00 Japan time (CELERY_TIMEZONE); the sweep sends what
     # a lost task message or a refused SMTP connection left pending.

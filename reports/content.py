@@ -17,6 +17,7 @@ from assessments import scoring
 from assessments.answers import display_answer
 from assessments.evaluation import CONTRACT_CLAUSES, evaluate
 from assessments.models import Answer, Assessment, Finding, ScoringPolicy
+from incidents.models import Incident
 from vendors.risk import RESIDUAL_RISK_CHOICES
 
 from . import rendering
@@ -91,6 +92,11 @@ def assessment_state(assessment) -> dict:
             )
         ),
         "policy": ScoringPolicy.current().updated_at,
+        "incidents": list(
+            Incident.objects.filter(vendor=vendor)
+            .order_by("aware_at", "pk")
+            .values_list("pk", "title", "status", "reportable", "cases", "aware_at", "closed_at")
+        ),
     }
 
 
@@ -188,6 +194,7 @@ def _context(assessment, language, fingerprint, generated_at):
         "findings_by_severity": by_severity,
         "clauses": clauses,
         "certifications": certifications,
+        "incidents": list(Incident.objects.filter(vendor=vendor).order_by("-aware_at", "-pk")),
         "assessors": [_person(u) for u in assessment.assessors.all()],
         "approval_note": approval_note,
         "generated_at": timezone.localtime(generated_at),

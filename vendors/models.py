@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import certificates, meti, risk
+from . import certificates, meti, normalize, risk
 from .corporate_number import validate_corporate_number
 
 EXPIRY_WARNING_DAYS = certificates.EXPIRY_WARNING_DAYS
@@ -214,6 +214,9 @@ class Vendor(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Names, reading, corporate number and contacts as one normalised text (normalize.py),
+    # kept on save; the list's search looks only here, through a trigram index.
+    search_key = models.TextField(_("search key"), blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("vendor")
@@ -245,17 +248,30 @@ class Vendor(models.Model):
         level = self.meti_result
         self.meti_required_level = level.required
         self.meti_below_required = level.short
+        self.refresh_search_key()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
                 "inherent_tier",
                 "meti_required_level",
                 "meti_below_required",
+                "search_key",
             }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("vendors:detail", args=[self.pk])
+
+    def refresh_search_key(self, contacts=None) -> str:
+        """Set (and return) the search key from the names and ``contacts`` (by default
+        the vendor's stored contacts; a new vendor has none)."""
+        if contacts is None:
+            contacts = list(self.contacts.all()) if self.pk else []
+        texts = [self.name, self.name_kana, self.name_en, self.corporate_number]
+        for contact in contacts:
+            texts += [contact.name, contact.email, contact.phone]
+        self.search_key = normalize.search_key(*texts)
+        return self.search_key
 
     def display_name(self, language: str) -> str:
         """The name a reader of ``language`` knows the vendor by: the registered Japanese
@@ -522,7 +538,17 @@ class Contract(VendorPart):
         return self.title or self.get_kind_display()
 
 
-auditlog.register(Vendor, m2m_fields={"assigned_staff", "tags"}, exclude_fields=["updated_at"])
+def refresh_vendor_search_key(vendor_id) -> None:
+    """After a contact changed: the vendor's key again, without touching anything else
+    (no audit entry, no new updated_at)."""
+    vendor = Vendor.objects.filter(pk=vendor_id).first()
+    if vendor is not None:
+        Vendor.objects.filter(pk=vendor_id).update(search_key=vendor.refresh_search_key())
+
+
+auditlog.register(
+    Vendor, m2m_fields={"assigned_staff", "tags"}, exclude_fields=["updated_at", "search_key"]
+)
 auditlog.register(Contact)
 auditlog.register(Certification)
 auditlog.register(Contract)

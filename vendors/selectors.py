@@ -7,8 +7,9 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from .access import vendors_visible_to
-from .corporate_number import normalize_corporate_number
 from .models import Certification, Contract, Vendor
+from .normalize import normalize
+from .search_index import key_filter
 
 SORTS = {
     "name": ("name_kana", "name", "id"),
@@ -51,16 +52,7 @@ def vendor_list(
     if meti == "below":
         vendors = vendors.filter(meti_below_required=True)
     if q:
-        # Kana and kanji have no case: skip UPPER() on every row (3x slower on PostgreSQL).
-        lookup = "icontains" if q.lower() != q.upper() else "contains"
-        match = Q()
-        for field in ("name", "name_kana", "name_en"):
-            match |= Q(**{f"{field}__{lookup}": q})
-        # Only digits search the corporate number: "-" alone would otherwise match all.
-        digits = normalize_corporate_number(q)
-        if digits.isascii() and digits.isdigit():
-            match |= Q(corporate_number__startswith=digits)
-        vendors = vendors.filter(match)
+        vendors = search(vendors, q)
     if status in Vendor.Status.values:
         vendors = vendors.filter(status=status)
     if tier in ("1", "2", "3"):
@@ -80,6 +72,16 @@ def vendor_list(
     return vendors.order_by(*SORTS.get(sort, SORTS["name"])).prefetch_related(
         Prefetch("certifications", queryset=Certification.objects.order_by("kind", "valid_until"))
     )
+
+
+def search(vendors, q: str):
+    """Vendors whose names, reading, corporate number or contacts match ``q`` however it
+    is typed (normalize.py): half-width or hiragana, with or without 株式会社, hyphens or
+    spaces. A query that is only a legal form (株式会社) looks for the words themselves."""
+    key = normalize(q)
+    if not key:
+        return vendors.filter(name__contains=q.strip())
+    return key_filter(vendors, key)
 
 
 def vendor_detail(user, pk):

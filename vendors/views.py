@@ -1,14 +1,16 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import role_required
+from core import confirm
+from core.paging import CappedPaginator
 
 from . import selectors, services
 from .access import can_delete_vendor, can_edit_vendor, can_reassign, get_vendor_for_user
@@ -36,7 +38,7 @@ def index(request):
     vendors = selectors.vendor_list(request.user, **{k: v for k, v in params.items() if v})
     if request.GET.get("format") in ("csv", "xlsx"):
         return vendor_export(vendors, request.GET["format"], get_language() or "ja")
-    page = Paginator(vendors, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(vendors, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "vendors/vendor_list.html",
@@ -235,16 +237,51 @@ def contract_form(request, pk, cid=None):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required
 def part_delete(request, pk, kind, cid):
     vendor = get_vendor_for_user(request.user, pk, write=True)
     model = {"certifications": Certification, "contracts": Contract}.get(kind)
     if model is None:
         raise Http404
-    get_object_or_404(model, pk=cid, vendor=vendor).delete()
+    part = get_object_or_404(model, pk=cid, vendor=vendor)
+    if not confirm.is_confirmed(request):
+        return _confirm_part_delete(request, vendor, part)
+    part.delete()
     messages.success(request, _("Deleted."))
     return redirect(vendor)
+
+
+def _confirm_part_delete(request, vendor, part):
+    name = vendor.display_name(get_language())
+    if isinstance(part, Certification):
+        title = _("Delete the certification")
+        details = [
+            (_("Type"), part.get_kind_display()),
+            (_("Registration number"), part.registration_number or "—"),
+            (_("Valid until"), date_format(part.valid_until) if part.valid_until else "—"),
+        ]
+        attached = part.evidence
+    else:
+        title = _("Delete the contract")
+        details = [
+            (_("Kind"), part.get_kind_display()),
+            (_("Title"), part.title or "—"),
+            (_("Signed on"), date_format(part.signed_on) if part.signed_on else "—"),
+        ]
+        attached = part.file
+    if attached:
+        details.append((_("Attached file"), attached.original_name))
+    return confirm.confirmation_page(
+        request,
+        title=title,
+        question=_("Delete this record of %(vendor)s? It cannot be undone.") % {"vendor": name},
+        action_url=request.path,
+        confirm_label=_("Delete"),
+        cancel_url=vendor.get_absolute_url(),
+        details=[(_("Vendor"), name), *details],
+        extra={"nav_active": "vendors"},
+    )
 
 
 @role_required

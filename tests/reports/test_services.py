@@ -223,3 +223,58 @@ def test_the_approval_changes_the_draft_mark(draft_assessment, staff, manager, f
     assessment_services.apply_action(draft_assessment, "approve", user=manager)
     approved, created = services.request_report(draft_assessment, "ja", user=manager)
     assert created and not approved.draft
+
+
+def test_a_claim_lasts_a_short_lease_not_the_whole_time_limit(assessment, manager, settings):
+    report = Report.objects.create(
+        assessment=assessment, language="ja", requested_by=manager, fingerprint="x"
+    )
+    before = timezone.now()
+    assert services.claim(report.pk).claimed
+    report.refresh_from_db()
+    held = (report.lease_expires_at - before).total_seconds()
+    assert settings.REPORT_LEASE_SECONDS - 1 <= held <= settings.REPORT_LEASE_SECONDS + 1
+    assert held < 15 < settings.REPORT_HARD_TIME_LIMIT
+
+
+def test_a_heartbeat_pushes_the_lease_forward_while_the_claim_is_ours(assessment, manager):
+    report = Report.objects.create(
+        assessment=assessment, language="ja", requested_by=manager, fingerprint="x"
+    )
+    assert services.claim(report.pk).claimed
+    report.refresh_from_db()
+    Report.objects.filter(pk=report.pk).update(lease_expires_at=timezone.now())
+    heartbeat = services.Heartbeat(report.pk, report.started_at)
+    assert heartbeat.beat()
+    renewed = Report.objects.get(pk=report.pk).lease_expires_at
+    assert renewed > timezone.now() + timedelta(seconds=services.lease_seconds() - 2)
+
+    # Another worker took the report over after our lease ran out: we stop beating.
+    Report.objects.filter(pk=report.pk).update(started_at=timezone.now())
+    assert not heartbeat.beat()
+    assert Report.objects.get(pk=report.pk).lease_expires_at == renewed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_render_keeps_its_claim_alive(assessment, manager, fake_pdf, settings, monkeypatch):
+    """The heartbeat thread (its own connection, hence a committed row) renews the lease
+    while the render works, so nobody takes over a report that is still being rendered."""
+    settings.REPORT_HEARTBEAT_SECONDS = 1
+    settings.REPORT_LEASE_SECONDS = 3
+    monkeypatch.setenv("REPORT_TEST_DELAY_S", "4.5")
+    report = Report.objects.create(
+        assessment=assessment, language="ja", requested_by=manager, fingerprint="x"
+    )
+    seen = []
+    beat = services.Heartbeat.beat
+
+    def watched(self):
+        seen.append(services.claim(report.pk).claimed)  # another worker tries meanwhile
+        return beat(self)
+
+    monkeypatch.setattr(services.Heartbeat, "beat", watched)
+    assert services.render(report.pk).claimed
+    report.refresh_from_db()
+    assert report.status == Report.Status.READY and report.attempts == 1
+    assert len(seen) >= 3 and not any(seen)  # past the 3-second lease, never taken over
+    assert report.lease_expires_at > report.started_at + timedelta(seconds=4)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0004_answer_answered_by_contact'),
+        ('assessments', '0006_merge_parallel_work'),
     ]
 
     operations = [
