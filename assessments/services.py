@@ -259,6 +259,6 @@ def _score_hooks(assessment, action):
     policy = ScoringPolicy.current()
     evaluation = evaluate(assessment, policy=policy)
     if action == "submit":
-        record_findings(assessment, evaluation)
+        record_findings(assessment, evaluation, policy)
     else:
         snapshot_on_approval(assessment, evaluation, policy)

@@ -495,6 +495,13 @@ class Certification(VendorPart):
         return self.State(self.state).label
 
     @property
+    def short_kind(self) -> str:
+        """The name a badge has room for: the Privacy Mark without its standard's number."""
+        if self.kind == self.Kind.PMARK:
+            return _("Privacy Mark")
+        return self.get_kind_display()
+
+    @property
     def badge_labels(self) -> list[str]:
         status = self.status_on(timezone.localdate())
         return [self.Badge(code).label for code in status.badges]
