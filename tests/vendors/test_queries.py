@@ -10,10 +10,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import CertificationFactory, ContactFactory, ContractFactory, VendorFactory
+from tests.factories import (
+    CertificationFactory,
+    ContactFactory,
+    ContractFactory,
+    VendorFactory,
+    make_incident,
+)
 
 LIST_QUERIES = 12
-DETAIL_QUERIES = 18  # one of them lists the open portal invitations
+# One lists the open portal invitations; two are the incidents panel (its list, the targets).
+DETAIL_QUERIES = 20
 
 
 def make_vendors(count, owner, assigned):
@@ -62,6 +69,7 @@ def test_vendor_page_query_count_does_not_grow_with_its_parts(
         ContactFactory(vendor=vendor, name=f"担当者{n}")
         CertificationFactory(vendor=vendor)
         ContractFactory(vendor=vendor)
+        make_incident(vendor, staff, people_affected=1_001 + n)
     client.force_login(staff)
     url = vendor.get_absolute_url()
     # History: edits through the app record field changes in the audit log.
