@@ -58,7 +58,7 @@ class ContactIncidentForm(IncidentFormMixin, forms.ModelForm):
 
 
 class StepForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Step"))
+    kind = forms.ChoiceField(label=_("Step taken"))
     happened_at = forms.DateTimeField(
         label=_("When"), required=False, widget=_datetime_widget(), help_text=_("Empty: now.")
     )
