@@ -20,9 +20,9 @@ from tests.factories import (
 
 LIST_QUERIES = 12
 # One of them lists the open portal invitations; the history panel takes a count, a page,
-# the vendors and assessments its entries belong to, and one per kind of record named; two
-# are the incidents panel (its list and the deadline targets).
-DETAIL_QUERIES = 23
+# the vendors and assessments its entries belong to, and one per kind of record named (the
+# incidents' entries are one more kind); two are the incidents panel (its list, the targets).
+DETAIL_QUERIES = 24
 
 
 def make_vendors(count, owner, assigned):
