@@ -2,8 +2,8 @@
 
 Two databases are built from the migrated bench database (``CREATE DATABASE ... TEMPLATE``
 on PostgreSQL, a file copy on SQLite): one with SMALL vendors, one with LARGE, each with
-contacts, certificates, assessments, findings and audit entries in the proportions of a
-real registry (see ``populate``). Rows go in with ``COPY`` on PostgreSQL and one
+contacts, certificates, assessments, findings, audit entries and open reportable incidents
+(one vendor in ten) in the proportions of a real registry (see ``populate``). Rows go in with ``COPY`` on PostgreSQL and one
 ``executemany`` per table on SQLite, so 100,000 vendors and their ~600,000 rows take
 seconds, not minutes. The connection then switches between the two databases round by
 round (and the cache prefix with it), so both sizes see the same load.
@@ -109,6 +109,7 @@ def populate(users, size: int) -> dict:
     from django.utils import timezone
 
     from assessments.models import Assessment, Finding
+    from incidents.models import Incident
     from questionnaires.checklists import current_version, install_default_checklist
     from vendors.corporate_number import check_digit
     from vendors.models import Certification, Contact, Vendor
@@ -120,7 +121,8 @@ def populate(users, size: int) -> dict:
     now = timezone.now()
     owners = [users["staff1"].pk, users["staff2"].pk]
     first = {
-        m: _next_id(m) for m in (Vendor, Contact, Certification, Assessment, Finding, LogEntry)
+        m: _next_id(m)
+        for m in (Vendor, Contact, Certification, Assessment, Finding, LogEntry, Incident)
     }
     derived = [_derived(i) for i in range(30)]
     statuses, categories = Vendor.Status.values, Vendor.Category.values
@@ -128,6 +130,7 @@ def populate(users, size: int) -> dict:
     vendor_type = ContentType.objects.get_for_model(Vendor).pk
     start = datetime(2026, 1, 1, tzinfo=UTC)
     vendors, contacts, certs, assessments, findings, entries = [], [], [], [], [], []
+    incidents = []
     for i in range(size):
         approved, submitted = i % 5 in (0, 1, 2), i % 5 == 3
         pk = first[Vendor] + i
@@ -224,6 +227,28 @@ def populate(users, size: int) -> dict:
                         "due_date": today + timedelta(days=i % 180 - 30),
                     }
                 )
+        if i % 10 == 5:  # one vendor in ten has an open reportable incident
+            aware = now - timedelta(days=i % 40, hours=i % 24)
+            aware_on = timezone.localdate(aware)
+            incidents.append(
+                {
+                    "id": first[Incident] + len(incidents),
+                    "vendor_id": pk,
+                    "title": f"漏えい {i:05d}",
+                    "description": "合成データ",
+                    "aware_at": aware,
+                    "people_affected": 1_001 + i % 5_000,
+                    "malicious": i % 30 == 5,
+                    "status": "open",
+                    "reportable": True,
+                    "cases": "appi_7_3,appi_7_4" if i % 30 == 5 else "appi_7_4",
+                    "final_report_days": 60 if i % 30 == 5 else 30,
+                    "quick_report_due_on": aware_on + timedelta(days=3),
+                    "notice_due_on": aware_on + timedelta(days=5),
+                    "final_report_due_on": aware_on + timedelta(days=29),
+                    "quick_report_sent_on": aware_on + timedelta(days=2) if i % 20 < 10 else None,
+                }
+            )
         entries.append(
             {
                 "id": first[LogEntry] + i,
@@ -245,6 +270,7 @@ def populate(users, size: int) -> dict:
         (Assessment, assessments),
         (Finding, findings),
         (LogEntry, entries),
+        (Incident, incidents),
     ):
         bulk_load(model, rows)
     _analyze()

@@ -184,6 +184,8 @@ def incident_figures(user, vendors, today) -> dict:
         unreviewed=Count("pk", filter=Q(status=Incident.Status.REPORTED)),
     )
     upcoming = []
+    if not counts["open"]:  # the usual case: one query, nothing to count down
+        return {**counts, "countdowns": [], "raised": []}
     for code, due, done in INCIDENT_DEADLINES:
         rows = (
             live.filter(**{f"{done}__isnull": True, f"{due}__isnull": False})

@@ -13,6 +13,25 @@ def _datetime_widget():
     return forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M")
 
 
+TEXT_FIELDS = (
+    "description",
+    "data_categories",
+    "systems",
+    "cause",
+    "secondary_damage",
+    "response_to_people",
+    "publication",
+    "prevention",
+    "other_notes",
+)
+
+
+def _short_text_areas(fields):
+    for name in TEXT_FIELDS:
+        if name in fields:
+            fields[name].widget.attrs["rows"] = 4 if name == "description" else 2
+
+
 class IncidentFormMixin:
     def clean(self):
         cleaned = super().clean()
@@ -44,6 +63,7 @@ class IncidentForm(IncidentFormMixin, forms.ModelForm):
 
     def __init__(self, *args, vendor, **kwargs):
         super().__init__(*args, **kwargs)
+        _short_text_areas(self.fields)
         self.fields["assessment"].queryset = vendor.assessments.all()
         self.fields["contract"].queryset = vendor.contracts.all()
 
@@ -56,9 +76,13 @@ class ContactIncidentForm(IncidentFormMixin, forms.ModelForm):
         fields = list(CONTACT_FIELDS)
         widgets = {"occurred_at": _datetime_widget(), "vendor_aware_at": _datetime_widget()}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _short_text_areas(self.fields)
+
 
 class StepForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Step"))
+    kind = forms.ChoiceField(label=_("Step taken"))
     happened_at = forms.DateTimeField(
         label=_("When"), required=False, widget=_datetime_widget(), help_text=_("Empty: now.")
     )

@@ -64,7 +64,7 @@ class IncidentPolicy(models.Model):
 class Incident(models.Model):
     class Status(models.TextChoices):
         REPORTED = "reported", _("Reported by the vendor, not yet reviewed")
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Being handled")
         CLOSED = "closed", _("Closed")
 
     vendor = models.ForeignKey(

@@ -8,7 +8,9 @@ from .models import Incident, IncidentStep
 
 def incident_list(user) -> QuerySet:
     return (
-        incidents_visible_to(user).select_related("vendor").order_by("status", "-aware_at", "-pk")
+        incidents_visible_to(user)
+        .select_related("vendor")
+        .order_by("-status", "-aware_at", "-pk")  # reported, open, then closed
     )
 
 

@@ -126,7 +126,8 @@ def update_incident(incident: Incident, *, user=None, contact=None, **fields) ->
         raise ValueError(f"Not fields of an incident here: {sorted(unknown)}")
     if incident.status == Incident.Status.CLOSED:
         raise ValidationError(_("A closed incident cannot change."))
-    before = _facts_of(incident)
+    # The stored facts: a bound form may already have written the new ones on the object.
+    before = dict(Incident.objects.filter(pk=incident.pk).values(*FACT_FIELDS).get())
     for name, value in fields.items():
         setattr(incident, name, value)
     if user is not None and incident.status == Incident.Status.REPORTED:

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('publication', models.TextField(blank=True, verbose_name='publication')),
                 ('prevention', models.TextField(blank=True, verbose_name='measures to prevent a recurrence')),
                 ('other_notes', models.TextField(blank=True, verbose_name='other matters for reference')),
-                ('status', models.CharField(choices=[('reported', 'Reported by the vendor, not yet reviewed'), ('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('reported', 'Reported by the vendor, not yet reviewed'), ('open', 'Being handled'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='status')),
                 ('reportable', models.BooleanField(default=False, editable=False, verbose_name='reportable to the PPC')),
                 ('cases', models.CharField(blank=True, editable=False, max_length=200, verbose_name='cases')),
                 ('final_report_days', models.PositiveSmallIntegerField(blank=True, editable=False, null=True, verbose_name='final report within (days)')),

@@ -17,7 +17,9 @@ def vendor_incidents(vendor):
     displayed residual risk (one query, whatever the number of incidents)."""
     today = timezone.localdate()
     incidents = list(
-        Incident.objects.filter(vendor=vendor).order_by("status", "-aware_at", "-pk")[:SHOWN]
+        Incident.objects.filter(vendor=vendor).order_by(
+            "-status", "-aware_at", "-pk"
+        )  # reported, open, then closed[:SHOWN]
     )
     open_reportable = any(i.reportable and i.is_open for i in incidents) or (
         len(incidents) == SHOWN

@@ -131,3 +131,24 @@ def test_the_detail_and_list_pages_have_a_fixed_number_of_queries(
 def test_only_admins_set_the_targets(client, request, who, status):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("incidents:policy")).status_code == status
+
+
+def test_editing_the_facts_in_the_form_keeps_a_revision(client, staff, vendor):
+    incident = make_incident(vendor, staff, people_affected=800)
+    client.force_login(staff)
+    response = client.post(
+        reverse("incidents:edit", args=[incident.pk]),
+        {
+            "title": incident.title,
+            "description": incident.description,
+            "aware_at": "2026-08-31T23:30",
+            "people_affected": "1200",
+            "malicious": "on",
+        },
+    )
+    assert response.status_code == 302
+    revisions = list(incident.revisions.order_by("changed_at", "pk"))
+    assert [r.facts["people_affected"] for r in revisions] == [800, 1200]
+    assert revisions[-1].reportable and revisions[-1].final_report_due_on
+    page = client.get(incident.get_absolute_url()).content.decode()
+    assert page.count("data-revision") == 2

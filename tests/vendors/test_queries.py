@@ -10,12 +10,19 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import CertificationFactory, ContactFactory, ContractFactory, VendorFactory
+from tests.factories import (
+    CertificationFactory,
+    ContactFactory,
+    ContractFactory,
+    VendorFactory,
+    make_incident,
+)
 
 LIST_QUERIES = 12
 # One of them lists the open portal invitations; the history panel takes a count, a page,
-# the vendors and assessments its entries belong to, and one per kind of record named.
-DETAIL_QUERIES = 21
+# the vendors and assessments its entries belong to, and one per kind of record named (the
+# incidents' entries are one more kind); two are the incidents panel (its list, the targets).
+DETAIL_QUERIES = 24
 
 
 def make_vendors(count, owner, assigned):
@@ -64,6 +71,7 @@ def test_vendor_page_query_count_does_not_grow_with_its_parts(
         ContactFactory(vendor=vendor, name=f"担当者{n}")
         CertificationFactory(vendor=vendor)
         ContractFactory(vendor=vendor)
+        make_incident(vendor, staff, people_affected=1_001 + n)
     client.force_login(staff)
     url = vendor.get_absolute_url()
     # History: edits through the app record field changes in the audit log.
