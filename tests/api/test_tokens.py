@@ -96,7 +96,10 @@ def test_the_profile_page_creates_shows_once_and_revokes(client, staff):
     page = client.get("/accounts/profile/").content.decode()
     assert raw not in page and f"dd_{token.prefix}_" in page
     assert Api(raw).get("/api/v1/me/").json()["token_scope"] == "write"
-    assert client.post(f"/accounts/api-tokens/{token.pk}/revoke/").status_code == 302
+    assert (
+        client.post(f"/accounts/api-tokens/{token.pk}/revoke/", {"confirmed": "1"}).status_code
+        == 302
+    )
     assert Api(raw).get("/api/v1/me/").status_code == 401
 
 

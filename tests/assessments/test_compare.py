@@ -4,6 +4,7 @@ the CSV (BOM, Japanese, no formulas) and a query count independent of the regist
 import csv
 import io
 import re
+from html import unescape
 from datetime import timedelta
 
 import pytest
@@ -215,7 +216,7 @@ def test_only_what_matters_is_highlighted(manager_client, candidates):
 def test_the_best_value_of_every_row_is_bold(manager_client, candidates):
     response = manager_client.get(url(*candidates))
     html = response.content.decode()
-    trs = {label.strip(): cells for _attrs, label, cells in ROW.findall(html)}
+    trs = {unescape(label.strip()): cells for _attrs, label, cells in ROW.findall(html)}
     rows = response.context["rows"]
     by_label = rows_by_label(response)
     assert by_label["Overall score"].best == {0}

@@ -57,7 +57,7 @@ def test_staff_can_revoke_a_delegation_too(portal, invited, client, staff):
     )
     child = Invitation.objects.get(parent=invited[0])
     client.force_login(staff)
-    assert client.post(f"/invitations/{child.pk}/revoke/").status_code == 302
+    assert client.post(f"/invitations/{child.pk}/revoke/", {"confirmed": "1"}).status_code == 302
     child.refresh_from_db()
     assert child.revoked_at is not None
     invited[0].refresh_from_db()
