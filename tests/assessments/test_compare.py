@@ -4,8 +4,8 @@ the CSV (BOM, Japanese, no formulas) and a query count independent of the regist
 import csv
 import io
 import re
-from html import unescape
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.conf import settings
