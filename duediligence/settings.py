@@ -176,6 +176,8 @@ AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 # Two-factor authentication (TOTP, django-otp): optional for everyone; this makes it
 # mandatory for managers and admins.
 OTP_REQUIRED_FOR_PRIVILEGED = env_bool("OTP_REQUIRED_FOR_PRIVILEGED", False)
+# `make load` only: serves /load/bare/, the smallest Django view, to compare against.
+LOAD_TEST_BARE_VIEW = env_bool("LOAD_TEST_BARE_VIEW", False)
 OTP_TOTP_ISSUER = "DueDiligence"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -411,16 +413,22 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Portal links are bearer secrets: every handler prints a short hash prefix instead.
-    "filters": {"portal_tokens": {"()": "portal.redaction.RedactPortalTokens"}},
+    "filters": {
+        "portal_tokens": {"()": "portal.redaction.RedactPortalTokens"},
+        "quiet_refusals": {"()": "duediligence.logs.QuietRefusals"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["portal_tokens"],
+            "filters": ["portal_tokens", "quiet_refusals"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own console handler (with DEBUG on) would print every traceback a
+        # second time beside ours; its records reach the root handler above instead.
+        "django": {"level": "INFO"},
         # WeasyPrint's progress logger reports every step of every render.
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
