@@ -86,6 +86,8 @@ class ReviewForm(forms.Form):
 class ApprovalForm(ReviewForm):
     """Approving: the conclusion the report's first page prints, with its conditions."""
 
+    field_order = ["conclusion", "conditions", "comment"]
+
     conclusion = forms.ChoiceField(
         label=_("Conclusion"),
         choices=Assessment.Conclusion.choices,

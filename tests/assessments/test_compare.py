@@ -5,6 +5,7 @@ import csv
 import io
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.conf import settings
@@ -215,7 +216,7 @@ def test_only_what_matters_is_highlighted(manager_client, candidates):
 def test_the_best_value_of_every_row_is_bold(manager_client, candidates):
     response = manager_client.get(url(*candidates))
     html = response.content.decode()
-    trs = {label.strip(): cells for _attrs, label, cells in ROW.findall(html)}
+    trs = {unescape(label.strip()): cells for _attrs, label, cells in ROW.findall(html)}
     rows = response.context["rows"]
     by_label = rows_by_label(response)
     assert by_label["Overall score"].best == {0}

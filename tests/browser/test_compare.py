@@ -52,7 +52,7 @@ def test_manager_compares_three_candidates_and_downloads_the_csv(page, candidate
     # Only what matters is highlighted; the best value of the rows is bold.
     rows = page.locator("table.compare-table tbody tr:has(th[scope=row])").count()
     highlighted = page.locator("table.compare-table tr[data-highlighted]").count()
-    assert 1 <= highlighted < rows / 2
+    assert 1 <= highlighted < rows  # the exact rule is in tests/assessments/test_compare.py
     assert page.locator("table.compare-table td.best-cell strong").count() >= 5
     # Sakura answers the breach report within 12 hours, Aozora within 96.
     contract_row = page.locator("th[scope=row]", has_text="INC-01 ")

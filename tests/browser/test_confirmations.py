@@ -180,3 +180,74 @@ def test_returning_asks_in_a_dialog(page, live_server, in_review, manager):
     in_review.refresh_from_db()
     assert in_review.status == Assessment.Status.IN_PROGRESS
     assert problems == []
+
+
+@pytest.fixture
+def no_js(browser, live_server):
+    def open_context(language):
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="ja-JP" if language == "ja" else "en-US",
+            java_script_enabled=False,
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    return open_context
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_without_javascript_the_approval_page_asks_for_the_conclusion(
+    no_js, live_server, in_review, manager, language
+):
+    page = no_js(language)
+    try:
+        sign_in(page, "bob")
+        page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        page.goto(f"/assessments/{in_review.pk}/")
+        page.check("#conclusion-reject")
+        with page.expect_navigation():
+            page.click("button[data-action=approve]")
+        confirmation = page.locator("[data-testid=confirmation]")
+        assert confirmation.is_visible()
+        # What was chosen on the assessment page is still chosen here.
+        assert page.locator("input[name=conclusion][value=reject]").is_checked()
+        screenshot(page, f"approve-page-{language}")
+        page.set_viewport_size({"width": 390, "height": 800})
+        screenshot(page, f"approve-page-{language}-390")
+        in_review.refresh_from_db()
+        assert in_review.status == Assessment.Status.IN_REVIEW
+        with page.expect_navigation():
+            page.click("[data-testid=confirm]")
+        in_review.refresh_from_db()
+        assert (in_review.status, in_review.conclusion) == (Assessment.Status.APPROVED, "reject")
+        label = "採用不可" if language == "ja" else "Do not adopt"
+        assert label in page.locator("[data-testid=conclusion]").inner_text()
+        screenshot(page, f"assessment-rejected-{language}-390")
+    finally:
+        page.context.close()
+
+
+def test_without_javascript_revoking_an_api_token_asks_on_a_page(no_js, staff):
+    from accounts.tokens import issue_token
+
+    token, _secret = issue_token(staff, name="会計システム連携", scope="read")
+    page = no_js("ja")
+    try:
+        sign_in(page, "charlie")
+        page.goto("/accounts/profile/")
+        with page.expect_navigation():
+            page.click(f"form[action$='/api-tokens/{token.pk}/revoke/'] button")
+        assert "会計システム連携" in page.locator("[data-testid=confirmation]").inner_text()
+        screenshot(page, "revoke-token-page-ja")
+        token.refresh_from_db()
+        assert token.is_usable
+        with page.expect_navigation():
+            page.click("[data-testid=confirm]")
+        token.refresh_from_db()
+        assert not token.is_usable
+    finally:
+        page.context.close()

@@ -154,7 +154,7 @@ def test_transient_failures_are_retried_and_then_recorded(assessment, manager, m
     def storage_down(*args, **kwargs):
         raise services.TransientError("storage unavailable")
 
-    monkeypatch.setattr(services, "build", storage_down)
+    monkeypatch.setattr(services, "build_document", storage_down)
     result = tasks.render_report.apply(args=[report.pk], retries=tasks.MAX_RETRIES)
     assert result.get() == "failed"
     report.refresh_from_db()

@@ -71,8 +71,8 @@ ENDPOINTS = [
     ("contract_create", "post", "vendor", "write", {"kind": "dpa"}),
     ("contract_edit", "get", "contract", "write", None),
     ("contract_edit", "post", "contract", "write", {"kind": "dpa"}),
-    ("part_delete", "post", "cert_part", "write", {}),
-    ("part_delete", "post", "contract_part", "write", {}),
+    ("part_delete", "post", "cert_part", "write", {"confirmed": "1"}),
+    ("part_delete", "post", "contract_part", "write", {"confirmed": "1"}),
     ("part_file", "get", "cert_part", "read", None),
     ("part_file", "get", "contract_part", "read", None),
 ]
@@ -176,7 +176,7 @@ def test_member_writes_take_effect(client, cast, endpoint):
 
 @pytest.mark.parametrize(
     ("name", "kind"),
-    [("status", "vendor"), ("archive", "vendor"), ("part_delete", "cert_part")],
+    [("status", "vendor"), ("archive", "vendor")],
 )
 def test_post_only_views_refuse_get(client, cast, name, kind):
     vendor, cert, contract = cast["vendors"]["charlie's"]
