@@ -14,7 +14,7 @@ from benchmarks.harness import emit, emit_spread, interleaved, median_ms
 
 
 def _version(users):
-    from questionnaires.checklist_schema import ItemDoc, SectionDoc, load_default_checklist
+    from questionnaires.checklist_schema import ChecklistDoc, ItemDoc, SectionDoc
     from questionnaires.checklists import import_doc
 
     def items(prefix, count):
@@ -46,8 +46,7 @@ def _version(users):
         )
         for code, count in (("BIG", 300), ("SMALL", 10))
     )
-    base = load_default_checklist()
-    doc = type(base)(
+    doc = ChecklistDoc(
         name={"ja": "計測：回答の保存", "en": "Bench: answer saves"},
         description=None,
         version_label="bench",
