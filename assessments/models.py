@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.models import ChecklistVersion, Item
@@ -230,7 +231,7 @@ class ReviewNote(models.Model):
         return self.text[:50]
 
 
-auditlog.register(Assessment, m2m_fields={"assessors"})
+auditlog.register(Assessment, m2m_fields={"assessors"}, exclude_fields=["snapshot", "updated_at"])
 auditlog.register(Answer, m2m_fields={"evidence"}, exclude_fields=["updated_at", "revision"])
 auditlog.register(ReviewNote)
 
@@ -253,9 +254,16 @@ def _default_months():
     return dict(DEFAULT_REASSESSMENT_MONTHS)
 
 
+def _default_due_days():
+    from .scoring import DEFAULT_FINDING_DUE_DAYS
+
+    return dict(DEFAULT_FINDING_DUE_DAYS)
+
+
 class ScoringPolicy(models.Model):
     """The admin-set rules around the score: rating bands, the cap a failed critical
-    item imposes, the residual-risk matrix and the reassessment intervals. One row."""
+    item imposes, the residual-risk matrix, the reassessment intervals and the days a
+    finding of each severity has to be remedied. One row."""
 
     bands = models.JSONField(_("rating bands"), default=_default_bands)
     critical_cap = models.CharField(
@@ -266,6 +274,14 @@ class ScoringPolicy(models.Model):
     )
     residual_matrix = models.JSONField(_("residual-risk matrix"), default=_default_matrix)
     reassessment_months = models.JSONField(_("reassessment months"), default=_default_months)
+    finding_due_days = models.JSONField(
+        _("days to remedy a finding, by severity"),
+        default=_default_due_days,
+        help_text=_(
+            "A new finding is due this many days after it is found, e.g. "
+            '{"critical": 30, "high": 60, "medium": 90, "low": 180}.'
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
@@ -297,6 +313,17 @@ class ScoringPolicy(models.Model):
             raise ValidationError(_("Give months for each of low, medium, high and critical."))
         if not all(isinstance(m, int) and 1 <= m <= 120 for m in months.values()):
             raise ValidationError(_("Reassessment intervals are whole months from 1 to 120."))
+        try:
+            scoring.validate_due_days(self.finding_due_days)
+        except ValueError:
+            raise ValidationError(
+                {
+                    "finding_due_days": _(
+                        "Give whole days from 1 to 730 for each of critical, high, medium and "
+                        "low, never more for a worse severity than for a milder one."
+                    )
+                }
+            ) from None
 
     @classmethod
     def current(cls) -> "ScoringPolicy":
@@ -394,6 +421,15 @@ class Finding(models.Model):
 
     def get_absolute_url(self):
         return reverse("assessments:finding", args=[self.pk])
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due date and still open or planned."""
+        return (
+            self.due_date is not None
+            and self.due_date < timezone.localdate()
+            and self.status in (self.Status.OPEN, self.Status.PLANNED)
+        )
 
     def clean(self):
         if self.vendor_id and self.assessment_id and self.vendor_id != self.assessment.vendor_id:

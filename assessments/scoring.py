@@ -38,7 +38,7 @@ import calendar
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 ANSWER_TYPES = (
@@ -70,6 +70,8 @@ DEFAULT_RESIDUAL_MATRIX: dict[int, dict[str, str]] = {
     3: {"A": "low", "B": "low", "C": "medium", "D": "medium", "E": "high"},
 }
 DEFAULT_REASSESSMENT_MONTHS = {"critical": 3, "high": 6, "medium": 12, "low": 24}
+# Days a vendor has to remedy a finding, from the day it is found, by severity.
+DEFAULT_FINDING_DUE_DAYS = {"critical": 30, "high": 60, "medium": 90, "low": 180}
 
 KNOCKOUT_FAILED = "critical_item_failed"
 KNOCKOUT_PARTIAL = "critical_item_partial"
@@ -444,6 +446,26 @@ def next_reassessment(
     year, month = divmod(index, 12)
     day = min(from_date.day, calendar.monthrange(year, month + 1)[1])
     return date(year, month + 1, day)
+
+
+def finding_due_date(
+    found_on: date, severity: str, days: Mapping[str, int] = DEFAULT_FINDING_DUE_DAYS
+) -> date:
+    """When a finding of `severity` found on `found_on` is due: the policy's days later."""
+    if severity not in days:
+        raise ValueError(f"No remediation period for the severity {severity!r}.")
+    return found_on + timedelta(days=days[severity])
+
+
+def validate_due_days(days) -> None:
+    """Whole days from 1 to 730 for each severity, never longer for a worse one."""
+    if not isinstance(days, Mapping) or set(days) != set(SEVERITIES):
+        raise ValueError("Give days for each of critical, high, medium and low.")
+    values = [days[s] for s in SEVERITIES]
+    if not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 730 for d in values):
+        raise ValueError("Remediation periods are whole days from 1 to 730.")
+    if any(worse > milder for worse, milder in zip(values, values[1:], strict=False)):
+        raise ValueError("A worse severity cannot have longer to be remedied than a milder one.")
 
 
 def validate_bands(bands: Sequence[tuple[float, str]]) -> None:

@@ -10,13 +10,14 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import permission_required, role_required
 from core import confirm
 from core.csvexport import csv_response
+from core.dates import LocalDateField
 from core.paging import CappedPaginator
 from vendors.access import get_vendor_for_user, vendors_visible_to
 from vendors.forms import UploadField
@@ -35,7 +36,8 @@ from .access import (
 from .answering import answer_saved_response, number_sent
 from .answers import AnswerError, display_answer, parse_answer, parse_comment, yes_no_options
 from .evaluation import evaluate
-from .findings import update_finding
+from .filters import FindingFilter
+from .findings import finding_evidence, update_finding
 from .forms import ApprovalForm, AssessmentFilterForm, ReviewForm, StartAssessmentForm
 from .models import Answer, Assessment, Finding
 from .workbook import findings_export
@@ -391,30 +393,12 @@ def _confirm_action(request, assessment, name, form):
 FINDINGS_PAGE_SIZE = 50
 
 
-class FindingFilterForm(forms.Form):
-    vendor = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    severity = forms.ChoiceField(
-        label=gettext_lazy("Severity"),
-        required=False,
-        choices=[("", gettext_lazy("All severities")), *Finding.Severity.choices],
-    )
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"),
-        required=False,
-        choices=[
-            ("", gettext_lazy("All statuses")),
-            ("unresolved", gettext_lazy("Open or planned")),
-            *Finding.Status.choices,
-        ],
-    )
-
-
 class FindingForm(forms.ModelForm):
     class Meta:
         model = Finding
         fields = ["status", "owner", "due_date", "remediation_plan", "closing_note"]
+        field_classes = {"due_date": LocalDateField}
         widgets = {
-            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "remediation_plan": forms.Textarea(attrs={"rows": 3}),
             "closing_note": forms.Textarea(attrs={"rows": 2}),
         }
@@ -434,27 +418,18 @@ class FindingForm(forms.ModelForm):
 
 @role_required
 def finding_list(request):
-    filters = FindingFilterForm(request.GET or None)
-    findings = findings_visible_to(request.user).select_related(
-        "vendor", "item__section", "owner", "assessment"
+    filters = FindingFilter(
+        request.GET or None,
+        queryset=findings_visible_to(request.user).select_related(
+            "vendor", "item__section", "owner", "assessment"
+        ),
+        user=request.user,
     )
-    vendor = None
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["vendor"]:
-            vendor = vendors_visible_to(request.user).filter(pk=data["vendor"]).first()
-            if vendor is None:
-                raise Http404
-            findings = findings.filter(vendor=vendor)
-        if data["severity"]:
-            findings = findings.filter(severity=data["severity"])
-        if data["status"] == "unresolved":
-            findings = findings.filter(status__in=[Finding.Status.OPEN, Finding.Status.PLANNED])
-        elif data["status"]:
-            findings = findings.filter(status=data["status"])
+    if "vendor" in filters.errors:
+        raise Http404  # a vendor the user may not see, or none at all
     # Most severe first, then the soonest due: the order of an index (assessments.Finding),
     # so a page costs the same at 300 findings as at 300,000.
-    findings = findings.order_by("severity_rank", "due_date", "pk")
+    findings = filters.qs.order_by("severity_rank", "due_date", "pk")
     if request.GET.get("format") == "xlsx":
         return findings_export(findings)
     page = CappedPaginator(findings, FINDINGS_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -464,7 +439,7 @@ def finding_list(request):
         {
             "page": page,
             "filters": filters,
-            "vendor": vendor,
+            "vendor": filters.form.cleaned_data.get("vendor") if filters.is_bound else None,
             "nav_active": "findings",
         },
     )
@@ -496,7 +471,13 @@ def finding_detail(request, pk):
     return render(
         request,
         "assessments/finding_detail.html",
-        {"finding": finding, "form": form, "editable": editable, "nav_active": "findings"},
+        {
+            "finding": finding,
+            "answer": finding_evidence(finding),
+            "form": form,
+            "editable": editable,
+            "nav_active": "findings",
+        },
     )
 
 
@@ -577,23 +558,43 @@ def compare(request):
             "candidates": candidates.order_by("name_kana", "pk")[:SEARCH_LIMIT],
             "engagement_links": engagement_links,
             "selected_query": "&".join(f"v={v.pk}" for v in selected),
+            "gap_margin": f"{comparison.GAP_MARGIN:g}",
             "nav_active": "compare",
         },
     )
 
 
 def _reorder(columns, rows, order):
+    """Columns in the order the vendors were chosen, every per-column list with them."""
     index = sorted(range(len(columns)), key=lambda i: order[columns[i]["vendor"].pk])
+    position = {old: new for new, old in enumerate(index)}
     columns = [columns[i] for i in index]
     for row in rows:
         row.cells = [row.cells[i] for i in index]
-        if row.scores:
-            row.scores = [row.scores[i] for i in index]
+        if row.ranks:
+            row.ranks = [row.ranks[i] for i in index]
+        if row.values:
+            row.values = [row.values[i] for i in index]
+        row.alerts = {position[i] for i in row.alerts}
     return columns, rows
 
 
 def _csv(columns, rows):
+    """One column per vendor; the vendor's corporate number and the date of its assessment
+    first, then the rows with numbers as numbers and their unit in the row's label."""
     header = [_("Group"), _("Item"), *[c["vendor"].name for c in columns]]
-    body = [[row.group, row.label, *row.cells] for row in rows]
+    vendor_group = _("Vendor")
+    body = [
+        [vendor_group, _("Corporate number"), *[c["vendor"].corporate_number for c in columns]],
+        [vendor_group, _("Assessment date"), *[_assessment_day(c["assessment"]) for c in columns]],
+    ]
+    body += [[row.group, row.csv_label, *row.csv_values] for row in rows]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return csv_response(f"vendor-comparison-{stamp}.csv", header, body)
+
+
+def _assessment_day(assessment) -> str:
+    """The day of approval, or of the start while not approved, in the local time zone."""
+    if assessment is None:
+        return ""
+    return timezone.localtime(assessment.approved_at or assessment.created_at).date().isoformat()

@@ -45,6 +45,10 @@ def index(request):
         {
             "page": page,
             "filters": filters,
+            # How many of the drop-downs a phone folds away are set (its button says so).
+            "active_filters": sum(
+                1 for k, v in params.items() if v and k not in ("q", "archived", "sort")
+            ),
             "can_create": request.user.has_perm("accounts.register_vendors"),
             "nav_active": "vendors",
         },
