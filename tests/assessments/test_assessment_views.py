@@ -706,3 +706,25 @@ def test_an_action_at_the_wrong_moment_explains_itself(client, assessment, staff
     # A role that may never take the action is still refused outright.
     client.force_login(staff)
     assert client.post(action_url(assessment, "approve")).status_code == 403
+
+
+def test_an_htmx_save_costs_the_same_queries_in_a_small_and_a_large_section(
+    client, assessment, version, staff
+):
+    """A save no longer renders its section: its query count does not depend on the
+    section's size (SCO has 4 items, AST 10)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+    counts = {}
+    for code in ("SCO-01", "AST-01", "SCO-01", "AST-01"):  # the second round is the steady one
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                answer_url(assessment, code),
+                {"value": "yes", "revision": assessment.answers.filter(item__code=code).count()},
+                HTTP_HX_REQUEST="true",
+            )
+        assert response.status_code == 200
+        counts[code] = len(queries)
+    assert counts["SCO-01"] == counts["AST-01"]
