@@ -706,3 +706,50 @@ def test_an_action_at_the_wrong_moment_explains_itself(client, assessment, staff
     # A role that may never take the action is still refused outright.
     client.force_login(staff)
     assert client.post(action_url(assessment, "approve")).status_code == 403
+
+
+def test_an_htmx_save_costs_the_same_queries_in_a_small_and_a_large_section(
+    client, assessment, version, staff
+):
+    """A save no longer renders its section: its query count does not depend on the
+    section's size (SCO has 4 items, AST 10)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+    counts = {}
+    for code in ("SCO-01", "AST-01", "SCO-01", "AST-01"):  # the second round is the steady one
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                answer_url(assessment, code),
+                {"value": "yes", "revision": assessment.answers.filter(item__code=code).count()},
+                HTTP_HX_REQUEST="true",
+            )
+        assert response.status_code == 200
+        counts[code] = len(queries)
+    assert counts["SCO-01"] == counts["AST-01"]
+
+
+def test_the_rating_shows_only_once_half_of_the_items_are_answered(client, assessment, staff):
+    from assessments.evaluation import evaluate
+
+    assessment.answers.all().delete()
+    client.force_login(staff)
+    detail = reverse("assessments:detail", args=[assessment.pk])
+    page = client.get(detail).content.decode()
+    assert ja("Not answered yet") in page
+    assert not re.search(r'data-rating="[A-E]"', page)  # no red E before anything is answered
+    # Just under half answered: in progress, still no rating.
+    evaluation = evaluate(assessment)
+    shown = [i for i in evaluation.items if i.code in evaluation.visible]
+    half = (len(shown) + 1) // 2
+    for item in shown[: half - 1]:
+        services.save_answer(assessment, item, value=None, user=staff)
+    assessment.answers.update(value="no")
+    page = client.get(detail).content.decode()
+    assert ja("In progress") in page and not re.search(r'data-rating="[A-E]"', page)
+    services.save_answer(assessment, shown[half - 1], value="no", user=staff)
+    assessment.answers.update(value="no")
+    page = client.get(detail).content.decode()
+    assert re.search(r'data-rating="E"', page)  # half answered, all "no": now it is an E
+    assert ja("provisional") in page
