@@ -24,11 +24,15 @@ SELECTS_FIT = """() => [...document.querySelectorAll('form[role=search] select')
   const room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
   return {name: s.name, text, fits: ctx.measureText(text).width <= room};
 })"""
-# Each header: is its text on one line?
+# Each header: on how many lines does its text lie?
 HEADERS_ONE_LINE = """() => [...document.querySelectorAll('.vendor-table thead th')]
   .filter(th => th.offsetParent !== null)
-  .map(th => ({text: th.innerText, lines: Math.round(th.getBoundingClientRect().height
-    / parseFloat(getComputedStyle(th).lineHeight || 24))}))"""
+  .map(th => {
+    const range = document.createRange();
+    range.selectNodeContents(th);
+    const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    return {text: th.innerText, lines: tops.size};
+  })"""
 
 
 @pytest.fixture
