@@ -6,7 +6,7 @@ PYTHON ?= python3
 # Two workers on this 2-core machine; each gets its own test database and Redis db.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test bench messages lint format clean
+.PHONY: run test bench load messages lint format clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: system-deps-test $(VENV)/.installed-test
 
 bench: system-deps $(VENV)/.installed-test
 	$(PY) -m benchmarks
+
+# gunicorn and a Celery worker on DATABASE_URL / REDIS_URL under a bounded load (~2 min).
+load: system-deps $(VENV)/.installed-test
+	$(PY) -m benchmarks.load
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l ja -l en --ignore=$(VENV) --ignore=tests --ignore=var

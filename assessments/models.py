@@ -231,7 +231,7 @@ class ReviewNote(models.Model):
         return self.text[:50]
 
 
-auditlog.register(Assessment, m2m_fields={"assessors"})
+auditlog.register(Assessment, m2m_fields={"assessors"}, exclude_fields=["snapshot", "updated_at"])
 auditlog.register(Answer, m2m_fields={"evidence"}, exclude_fields=["updated_at", "revision"])
 auditlog.register(ReviewNote)
 

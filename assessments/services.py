@@ -4,7 +4,7 @@ import contextlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -105,27 +105,45 @@ def save_answer(
     person saved."""
     if assessment.is_locked:
         raise PermissionDenied
+    created = False
     with transaction.atomic():
-        answer, created = Answer.objects.select_for_update().get_or_create(
-            assessment=assessment, item=item, defaults={"updated_by": user}
-        )
-        stale = base_revision is not None and answer.revision != base_revision
-        if stale and (answer.value, answer.comment) != (value, comment):
-            raise AnswerConflict(
-                mine=value,
-                theirs=answer.value,
-                theirs_by=answer.answered_by,
-                revision=answer.revision,
-            )
-        answer.value = value
-        answer.comment = comment
-        answer.carried_over = False
-        answer.from_intake = False
-        answer.updated_by = user
-        answer.answered_by_contact = contact
-        answer.revision = F("revision") + 1
-        answer.save()
-        answer.refresh_from_db(fields=["revision"])
+        answer = _locked_answer(assessment, item)
+        if answer is None:
+            # The first save creates the answer whole: one audit entry, not a create
+            # followed by an update.
+            try:
+                with transaction.atomic():
+                    answer = Answer.objects.create(
+                        assessment=assessment,
+                        item=item,
+                        value=value,
+                        comment=comment,
+                        updated_by=user,
+                        answered_by_contact=contact,
+                        revision=1,
+                    )
+            except IntegrityError:  # another first save won the race: update theirs
+                answer = _locked_answer(assessment, item)
+            else:
+                created = True
+        if not created:
+            stale = base_revision is not None and answer.revision != base_revision
+            if stale and (answer.value, answer.comment) != (value, comment):
+                raise AnswerConflict(
+                    mine=value,
+                    theirs=answer.value,
+                    theirs_by=answer.answered_by,
+                    revision=answer.revision,
+                )
+            answer.value = value
+            answer.comment = comment
+            answer.carried_over = False
+            answer.from_intake = False
+            answer.updated_by = user
+            answer.answered_by_contact = contact
+            answer.revision = F("revision") + 1
+            answer.save()
+            answer.refresh_from_db(fields=["revision"])
     if assessment.status == Assessment.Status.DRAFT and user is None:
         _start_for_vendor(assessment)
     elif assessment.status == Assessment.Status.DRAFT:
@@ -134,6 +152,10 @@ def save_answer(
         with contextlib.suppress(ValidationError):
             apply_action(assessment, "start", user=user)
     return answer
+
+
+def _locked_answer(assessment, item):
+    return Answer.objects.select_for_update().filter(assessment=assessment, item=item).first()
 
 
 @transaction.atomic

@@ -558,23 +558,43 @@ def compare(request):
             "candidates": candidates.order_by("name_kana", "pk")[:SEARCH_LIMIT],
             "engagement_links": engagement_links,
             "selected_query": "&".join(f"v={v.pk}" for v in selected),
+            "gap_margin": f"{comparison.GAP_MARGIN:g}",
             "nav_active": "compare",
         },
     )
 
 
 def _reorder(columns, rows, order):
+    """Columns in the order the vendors were chosen, every per-column list with them."""
     index = sorted(range(len(columns)), key=lambda i: order[columns[i]["vendor"].pk])
+    position = {old: new for new, old in enumerate(index)}
     columns = [columns[i] for i in index]
     for row in rows:
         row.cells = [row.cells[i] for i in index]
-        if row.scores:
-            row.scores = [row.scores[i] for i in index]
+        if row.ranks:
+            row.ranks = [row.ranks[i] for i in index]
+        if row.values:
+            row.values = [row.values[i] for i in index]
+        row.alerts = {position[i] for i in row.alerts}
     return columns, rows
 
 
 def _csv(columns, rows):
+    """One column per vendor; the vendor's corporate number and the date of its assessment
+    first, then the rows with numbers as numbers and their unit in the row's label."""
     header = [_("Group"), _("Item"), *[c["vendor"].name for c in columns]]
-    body = [[row.group, row.label, *row.cells] for row in rows]
+    vendor_group = _("Vendor")
+    body = [
+        [vendor_group, _("Corporate number"), *[c["vendor"].corporate_number for c in columns]],
+        [vendor_group, _("Assessment date"), *[_assessment_day(c["assessment"]) for c in columns]],
+    ]
+    body += [[row.group, row.csv_label, *row.csv_values] for row in rows]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return csv_response(f"vendor-comparison-{stamp}.csv", header, body)
+
+
+def _assessment_day(assessment) -> str:
+    """The day of approval, or of the start while not approved, in the local time zone."""
+    if assessment is None:
+        return ""
+    return timezone.localtime(assessment.approved_at or assessment.created_at).date().isoformat()

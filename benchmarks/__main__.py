@@ -12,7 +12,8 @@ import time
 from datetime import timedelta
 from urllib.parse import urlparse, urlunparse
 
-BENCH_DB = "dd_bench"
+# BENCH_DB names another throwaway database (two benchmark runs on one server at once).
+BENCH_DB = os.environ.get("BENCH_DB", "dd_bench")
 REQUESTS = 30
 
 

@@ -2,7 +2,7 @@
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -46,3 +46,8 @@ def healthz(request):
     status = 200 if checks["database"] == "ok" else 503
     healthy = all(v == "ok" for v in checks.values())
     return JsonResponse({"status": "ok" if healthy else "degraded", **checks}, status=status)
+
+
+def bare(request):
+    """The least a request costs through this server and its middleware (`make load`)."""
+    return HttpResponse("ok", content_type="text/plain")

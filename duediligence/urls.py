@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
@@ -65,6 +66,10 @@ urlpatterns = [
         name="oidc_authentication_callback",
     ),
 ]
+
+if settings.LOAD_TEST_BARE_VIEW:
+    # `make load`'s yardstick: what the server, middleware and a view cost at the least.
+    urlpatterns.append(path("load/bare/", health.bare, name="load_bare"))
 
 handler400 = "duediligence.errors.bad_request"
 handler403 = "duediligence.errors.permission_denied"

@@ -4,6 +4,7 @@ from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filenames import download_name
@@ -99,7 +100,11 @@ class Report(models.Model):
     def download_name(self) -> str:
         vendor = self.assessment.vendor
         name = vendor.display_name(self.language)
-        day = (self.finished_at or self.requested_at).strftime("%Y%m%d")
+        # The day in Japan (the configured time zone), not in UTC: a report finished at
+        # 08:00 in Tokyo carries that day's date.
+        day = timezone.localtime(
+            self.finished_at or self.requested_at, timezone.get_default_timezone()
+        ).strftime("%Y%m%d")
         label = "評価報告書" if self.language == "ja" else "assessment-report"
         # A vendor's name is typed by staff: it may carry a slash, a right-to-left
         # override or a ".exe" of its own.

@@ -196,6 +196,12 @@ def claim(report_id: int, model=Report) -> Claim:
 
 def build(assessment: Assessment, language: str, *, generated_at=None):
     """(html, fingerprint) of the report of an assessment as it is now."""
+    html, _answers, fingerprint = build_document(assessment, language, generated_at=generated_at)
+    return html, fingerprint
+
+
+def build_document(assessment: Assessment, language: str, *, generated_at=None):
+    """(html, answers JSON to embed, fingerprint) of the report of an assessment now."""
     generated_at = generated_at or timezone.now()
     with override(language):
         fingerprint = content.fingerprint(assessment, language)
@@ -203,7 +209,7 @@ def build(assessment: Assessment, language: str, *, generated_at=None):
             assessment, language, fingerprint=fingerprint, generated_at=generated_at
         )
         html = rendering.render_html(context)
-    return html, fingerprint
+    return html, context["answers_json"], fingerprint
 
 
 def render(report_id: int) -> Claim:
@@ -221,8 +227,8 @@ def render(report_id: int) -> Claim:
             # Tests and the bench only: widen the window in which a worker can be killed
             # mid-render (the render after the kill runs at full speed).
             time.sleep(delay)
-        html, fingerprint = build(report.assessment, report.language)
-        pdf, pages = rendering.write_pdf(html)
+        html, answers_json, fingerprint = build_document(report.assessment, report.language)
+        pdf, pages = rendering.write_pdf(html, answers_json=answers_json)
     try:
         store(report, pdf, pages=pages, fingerprint=fingerprint)
     except OSError as error:

@@ -10,10 +10,7 @@ class VendorsConfig(AppConfig):
         # A contact's name, e-mail and phone are part of its vendor's search key.
         from django.db.models.signals import post_delete, post_migrate, post_save
 
-        from .models import Contact, refresh_vendor_search_key
-
-        def contact_changed(sender, instance, **kwargs):
-            refresh_vendor_search_key(instance.vendor_id)
+        from .models import Contact
 
         post_save.connect(contact_changed, sender=Contact, dispatch_uid="vendor-search-contact")
         post_delete.connect(
@@ -22,6 +19,12 @@ class VendorsConfig(AppConfig):
 
         # SQLite drops the search index's triggers when a migration rebuilds the table.
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="vendor-search-index")
+
+
+def contact_changed(sender, instance, **kwargs):
+    from .models import refresh_vendor_search_key
+
+    refresh_vendor_search_key(instance.vendor_id)
 
 
 def _ensure_search_index(sender, using, **kwargs):

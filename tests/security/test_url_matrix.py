@@ -86,6 +86,7 @@ TABLE = {
     "audit:changes": (lambda w: {}, managers_and_admins()),
     "audit:access": (lambda w: {}, managers_and_admins()),
     "audit:access_review": (lambda w: {}, managers_and_admins()),
+    "audit:vendor_history": (lambda w: {"pk": w["vendor"].pk}, vendor_read()),
     "accounts:otp_setup": (lambda w: {}, everyone(200)),
     "accounts:otp_verify": (lambda w: {}, everyone(302)),  # no device yet: to set-up
     "accounts:otp_disable": (lambda w: {}, post_only()),
@@ -254,7 +255,7 @@ POSTS = {
     "accounts:otp_disable": ({}, everyone(302)),
     "accounts:api_token_create": ({"name": "matrix", "scope": "read"}, everyone(200)),
     "accounts:api_token_revoke": (
-        {},
+        {"confirmed": "1"},
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 404, "admin": 404},
     ),
     "accounts:user_action": ({}, {**admin_only(), "admin": 302}),

@@ -137,9 +137,13 @@ def test_the_search_index_exists_and_is_used(staff, aftercall):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT indexdef FROM pg_indexes WHERE indexname = 'vendor_search_key_trgm'"
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'vendor_search_grams'"
             )
-            assert "gin_trgm_ops" in cursor.fetchone()[0]
+            assert "gin (search_grams)" in cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT id FROM vendors_vendor WHERE search_grams @> dd_bigrams(%s)", ["アフタコル"]
+            )
+            assert [row[0] for row in cursor.fetchall()] == [aftercall.pk]
         else:
             cursor.execute(
                 "SELECT rowid FROM vendors_vendor_search WHERE search_key LIKE %s",
