@@ -21,6 +21,7 @@ def _form(policy, **changes):
             ' "3": {"A": "low", "B": "low", "C": "medium", "D": "medium", "E": "high"}}'
         ),
         "reassessment_months": '{"critical": 3, "high": 6, "medium": 12, "low": 24}',
+        "finding_due_days": '{"critical": 30, "high": 60, "medium": 90, "low": 180}',
     }
     data.update(changes)
     return data
@@ -36,12 +37,22 @@ def test_admin_role_edits_the_policy(client, admin_user, policy):
     assert policy.critical_cap == "C"
 
 
+def test_admin_sets_the_days_a_finding_has_by_severity(client, admin_user, policy):
+    client.force_login(admin_user)
+    url = reverse("admin:assessments_scoringpolicy_change", args=[policy.pk])
+    days = '{"critical": 14, "high": 30, "medium": 60, "low": 120}'
+    assert client.post(url, _form(policy, finding_due_days=days)).status_code == 302
+    policy.refresh_from_db()
+    assert policy.finding_due_days == {"critical": 14, "high": 30, "medium": 60, "low": 120}
+
+
 @pytest.mark.parametrize(
     "changes",
     [
         {"bands": '[[40, "A"], [70, "B"], [55, "C"], [85, "D"]]'},  # not descending
         {"reassessment_months": '{"critical": 0, "high": 6, "medium": 12, "low": 24}'},
         {"residual_matrix": '{"1": {"A": "low"}}'},
+        {"finding_due_days": '{"critical": 90, "high": 60, "medium": 90, "low": 180}'},
     ],
 )
 def test_invalid_policy_is_refused_with_a_message(client, admin_user, policy, changes):
