@@ -396,6 +396,7 @@ def test_a_bulk_import_keeps_the_request_context_the_search_key_and_the_dashboar
     carry the request's address, their derived fields are set and the dashboard's
     cached figures are dropped, as a save one by one would."""
     from auditlog.context import set_actor
+    from auditlog.diff import model_instance_diff
     from django.core.cache import cache
 
     from dashboard.figures import GENERATION_KEY
@@ -423,3 +424,8 @@ def test_a_bulk_import_keeps_the_request_context_the_search_key_and_the_dashboar
         assert entry.additional_data == {"vendor_id": vendor.pk, "import": "v.csv"}
         assert entry.changes_dict["tags"] == ["", "x, 一括"]
         assert entry.changes_dict["name"][1] == vendor.name
+        # The same changes a save one by one would have logged.
+        expected = {k: list(v) for k, v in model_instance_diff(None, vendor).items()}
+        assert {
+            k: v for k, v in entry.changes_dict.items() if k not in ("tags", "assigned_staff")
+        } == expected
