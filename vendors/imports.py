@@ -647,6 +647,36 @@ def _tags_by_name(names) -> dict:
     return {t.name: t for t in Tag.objects.filter(name__in=names)}
 
 
+def _creation_diff():
+    """``model_instance_diff(None, vendor)`` for many new vendors: the audited fields and
+    their "before" values (all "None") are worked out once, not once per vendor."""
+    from auditlog.diff import get_field_value, get_fields_in_model
+    from auditlog.registry import auditlog
+    from django.conf import settings
+
+    registered = auditlog.get_model_fields(Vendor)
+    if registered["mask_fields"] or getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False):
+        return lambda vendor: model_instance_diff(None, vendor) or {}
+    known = {}
+
+    def diff(vendor) -> dict:
+        if not known:  # from a saved vendor, as a save's entry is (reverse relations too)
+            audited = [
+                f for f in get_fields_in_model(vendor) if f.name not in registered["exclude_fields"]
+            ]
+            if registered["include_fields"]:
+                audited = [f for f in audited if f.name in registered["include_fields"]]
+            known["fields"] = [(f, get_field_value(None, f)) for f in audited]
+        out = {}
+        for f, before in known["fields"]:
+            value = get_field_value(vendor, f)
+            if value != before:
+                out[f.name] = (smart_str(before), smart_str(value))
+        return out
+
+    return diff
+
+
 def _create_all(rows, users, *, user, default_owner, plan) -> list:
     """Create the vendors of ``rows`` as ``services.save_vendor`` would (owner, fields,
     categories, the tiers ``Vendor.save`` derives), with their tags and assigned staff,
@@ -680,6 +710,7 @@ def _create_all(rows, users, *, user, default_owner, plan) -> list:
         batch_size=1000,
     )
     entries = []
+    creation_diff = _creation_diff()
     with disable_auditlog():  # the entries are the ones below
         for vendor, row in zip(vendors, rows, strict=True):
             # What a save would tell its receivers (the dashboard's invalidation).
@@ -691,7 +722,7 @@ def _create_all(rows, users, *, user, default_owner, plan) -> list:
                 using="default",
                 update_fields=None,
             )
-            changes = model_instance_diff(None, vendor) or {}
+            changes = creation_diff(vendor)
             staff = {users[pk].username for pk in row.assigned or ()}
             for name, new in (("assigned_staff", staff), ("tags", set(row.tags or ()))):
                 if new:

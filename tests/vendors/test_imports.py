@@ -387,3 +387,45 @@ def test_the_import_vendors_command(tmp_path, staff, existing):
     existing.refresh_from_db()
     assert existing.name == "更新"
     assert Vendor.objects.get(corporate_number=GOOD).owner == staff
+
+
+def test_a_bulk_import_keeps_the_request_context_the_search_key_and_the_dashboard(
+    admin_user, staff, other_staff
+):
+    """New vendors go in with one INSERT per thousand rows: their audit entries still
+    carry the request's address, their derived fields are set and the dashboard's
+    cached figures are dropped, as a save one by one would."""
+    from auditlog.context import set_actor
+    from auditlog.diff import model_instance_diff
+    from django.core.cache import cache
+
+    from dashboard.figures import GENERATION_KEY
+
+    header = ["名称", "法人番号", "タグ", "担当スタッフ", "個人データの取扱い"]
+    rows = [[f"株式会社一括{n}", "", "一括、x", other_staff.username, "はい"] for n in range(3)]
+    data = csv_bytes([header, *rows])
+    plan = imports.read_vendor_file(data, "v.csv", user=admin_user, default_owner=staff)
+    assert plan.applicable, [r.errors for r in plan.rows]
+    cache.set(GENERATION_KEY, "before")
+    with set_actor(admin_user, remote_addr="203.0.113.9"):
+        assert (
+            imports.apply_vendor_import(plan, user=admin_user, default_owner=staff)["create"] == 3
+        )
+    assert cache.get(GENERATION_KEY) != "before"
+    for vendor in Vendor.objects.filter(name__startswith="株式会社一括"):
+        assert vendor.owner == staff and vendor.personal_data is True
+        assert vendor.inherent_tier == Vendor(personal_data=True).tier_result.tier
+        assert vendor.search_key  # derived as Vendor.save derives it
+        assert sorted(t.name for t in vendor.tags.all()) == ["x", "一括"]
+        assert list(vendor.assigned_staff.all()) == [other_staff]
+        (entry,) = vendor_entries(vendor)
+        assert entry.action == LogEntry.Action.CREATE
+        assert entry.actor == admin_user and entry.remote_addr == "203.0.113.9"
+        assert entry.additional_data == {"vendor_id": vendor.pk, "import": "v.csv"}
+        assert entry.changes_dict["tags"] == ["", "x, 一括"]
+        assert entry.changes_dict["name"][1] == vendor.name
+        # The same changes a save one by one would have logged.
+        expected = {k: list(v) for k, v in model_instance_diff(None, vendor).items()}
+        assert {
+            k: v for k, v in entry.changes_dict.items() if k not in ("tags", "assigned_staff")
+        } == expected
