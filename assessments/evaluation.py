@@ -39,6 +39,31 @@ IPA_BAND_LABELS = {
 }
 
 
+COVERAGE_SET_LABELS = {
+    "ipa_quick_check": gettext_lazy("IPA quick check (5-minute self-check)"),
+    "meti_star3": gettext_lazy("METI supply-chain evaluation ★3"),
+    "meti_star4": gettext_lazy("METI supply-chain evaluation ★4 (includes ★3)"),
+}
+
+
+@dataclass
+class CoverageRow:
+    """How far the answers cover one shipped question set."""
+
+    name: str
+    label: str
+    met: int
+    partly: int
+    not_met: int
+    unanswered: int
+    applicable: int
+    ratio: float | None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.ratio is None else round(100 * self.ratio)
+
+
 @dataclass
 class ItemRow:
     """One item as a page or a PDF shows it: the answer in words, how well it meets the
@@ -115,6 +140,38 @@ class Evaluation:
         """IPA's reading of its own total, once every item is answered."""
         band = scoring.ipa_band(self.result.ipa) if self.result.ipa else None
         return str(IPA_BAND_LABELS[band]) if band else ""
+
+    def coverage_rows(self) -> list[CoverageRow]:
+        """How far these answers cover the IPA quick check and METI ★3/★4, for a checklist
+        that holds the items those sets map to (the default one); else nothing."""
+        from questionnaires import coverage
+
+        mappings = coverage.load_mappings()
+        mapped = {code for reqs in mappings.values() for codes in reqs.values() for code in codes}
+        if not mapped or not mapped <= set(self.specs_by_code):
+            return []
+        values = {}
+        for code, spec in self.specs_by_code.items():
+            if code not in self.visible:
+                values[code] = None
+            elif scoring.is_answered(self.values.get(code)):
+                values[code] = scoring.item_value(spec, self.values[code])
+        rows = []
+        for name in coverage.BUNDLED_SETS:
+            result = coverage.coverage(name, values, mappings)
+            rows.append(
+                CoverageRow(
+                    name=name,
+                    label=str(COVERAGE_SET_LABELS[name]),
+                    met=result.count(coverage.MET),
+                    partly=result.count(coverage.PARTLY),
+                    not_met=result.count(coverage.NOT_MET),
+                    unanswered=result.count(coverage.UNANSWERED),
+                    applicable=result.applicable,
+                    ratio=result.ratio,
+                )
+            )
+        return rows
 
     @property
     def items_by_code(self):

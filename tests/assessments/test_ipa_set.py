@@ -112,3 +112,30 @@ def test_the_workbook_of_the_ipa_set_lists_the_four_levels(ipa_assessment):
     assert content[:2] == b"PK"
     item = ipa_assessment.version.items.first()
     assert "わからない(−1点)" in workbook.allowed_in_words(item, "ja")
+
+
+def test_an_answered_default_assessment_shows_how_far_it_covers_ipa_and_meti(db, staff, client):
+    from tests.factories import answer_everything
+
+    install_default_checklist()
+    vendor = Vendor.objects.create(name="株式会社網羅", owner=staff)
+    assessment = start_assessment(vendor, user=staff)
+    rows = {row.name: row for row in evaluate(assessment).coverage_rows()}
+    assert set(rows) == {"ipa_quick_check", "meti_star3", "meti_star4"}
+    # Nothing answered but the scope: every requirement that applies is unanswered (one
+    # maps only to controls the intake's answers hide, and does not apply).
+    assert rows["meti_star3"].unanswered == rows["meti_star3"].applicable == 13
+    answer_everything(assessment, staff, {"ACC-09": "no"})  # passwords: not met
+    rows = {row.name: row for row in evaluate(assessment).coverage_rows()}
+    for name in ("ipa_quick_check", "meti_star3", "meti_star4"):  # ★4 includes ★3
+        assert rows[name].not_met == 1 and rows[name].unanswered == 0, name
+        assert rows[name].met == rows[name].applicable - 1, name
+    assert rows["meti_star3"].percent == 93  # 13 of 14
+    client.force_login(staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
+    assert 'data-testid="coverage"' in page and "METI supply-chain evaluation ★3" in page
+
+
+def test_the_ipa_assessment_has_no_coverage_panel(ipa_assessment):
+    assert evaluate(ipa_assessment).coverage_rows() == []
