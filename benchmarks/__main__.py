@@ -1,7 +1,7 @@
 """Run the benchmarks against a throwaway database, never the developer's.
 
 SQLite (the default): a temporary DD_VAR_DIR. PostgreSQL (DATABASE_URL set): a
-database named dd_bench on the same server, dropped afterwards.
+database named <its name>_bench (dd_bench for the default database) on the same server, dropped afterwards.
 """
 
 import os
@@ -12,6 +12,7 @@ import time
 from datetime import timedelta
 from urllib.parse import urlparse, urlunparse
 
+# Its own name per developer database, so two benches on one shared server never meet.
 BENCH_DB = "dd_bench"
 REQUESTS = 30
 
@@ -31,6 +32,9 @@ def _prepare_database(var_dir: str) -> str | None:
     if not url.startswith(("postgres://", "postgresql://")):
         os.environ.pop("DATABASE_URL", None)  # SQLite lands in the temporary DD_VAR_DIR
         return None
+    global BENCH_DB
+    base = urlparse(url).path.strip("/")
+    BENCH_DB = f"{base}_bench" if base and base != "postgres" else BENCH_DB
     bench_url = urlunparse(urlparse(url)._replace(path=f"/{BENCH_DB}"))
     with _postgres_admin(url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')

@@ -379,3 +379,15 @@ def test_refused_access_to_someone_elses_finding_is_logged(client, submitted, ot
     # A finding that does not exist is not a refusal.
     client.get(reverse("assessments:finding", args=[999999]))
     assert AccessEvent.objects.filter(kind=AccessEvent.Kind.DENIED).count() == 1
+
+
+def test_list_shows_the_most_severe_first_then_the_soonest_due(client, two_vendors, manager):
+    from datetime import date
+
+    findings = list(Finding.objects.all())
+    for n, finding in enumerate(findings):
+        Finding.objects.filter(pk=finding.pk).update(due_date=date(2027, 1, 1 + n % 20))
+    client.force_login(manager)
+    response = client.get(reverse("assessments:findings"))
+    shown = [(f.severity_rank, f.due_date, f.pk) for f in response.context["page"]]
+    assert shown == sorted(shown) and len(shown) == len(findings)
