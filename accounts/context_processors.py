@@ -12,6 +12,7 @@ def navigation(request):
         ("vendors", _("Vendors"), reverse("vendors:index")),
         ("assessments", _("Assessments"), reverse("assessments:index")),
         ("findings", _("Findings"), reverse("assessments:findings")),
+        ("incidents", _("Incidents"), reverse("incidents:index")),
         ("reports", _("Reports"), reverse("reports:index")),
     ]
     if user.has_perm("accounts.compare_vendors"):

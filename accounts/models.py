@@ -25,10 +25,14 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def get_full_name(self):
+        """Family name first, as Japanese names are written (審査 花子), in every language."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     @cached_property
     def role(self) -> str | None:
         """The strongest role among the user's groups, or None for a user without one."""
-        names = set(self.groups.values_list("name", flat=True))
+        names = {group.name for group in self.groups.all()}  # uses a prefetch when there is one
         for role in (roles.ADMIN, roles.MANAGER, roles.PROCUREMENT):
             if role in names:
                 return role
@@ -66,6 +70,9 @@ class AccessEvent(models.Model):
         PASSWORD_RESET_REQUESTED = "reset_requested", _("Password reset requested")
         PASSWORD_RESET = "password_reset", _("Password reset by e-mail")
         DEACTIVATED = "deactivated", _("Account deactivated")
+        REACTIVATED = "reactivated", _("Account reactivated")
+        OTP_RESET = "otp_reset", _("Two-factor authentication reset")
+        PASSWORD_LINK_SENT = "password_link", _("Password-set link sent")
         ACCESS_REVIEW = "access_review", _("Access review recorded")
 
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
@@ -124,7 +131,9 @@ class AccessReview(models.Model):
 
 
 auditlog.register(
-    User, include_fields=["username", "is_active", "groups", "email"], m2m_fields={"groups"}
+    User,
+    include_fields=["username", "last_name", "first_name", "is_active", "groups", "email"],
+    m2m_fields={"groups"},
 )
 auditlog.register(AccessReview)
 

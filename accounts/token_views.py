@@ -5,10 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core import confirm
 
 from .models import ApiToken
 from .tokens import MAX_DAYS, issue_token, revoke_token
@@ -68,10 +71,23 @@ def token_create(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    if not confirm.is_confirmed(request):
+        return confirm.confirmation_page(
+            request,
+            title=_("Revoke the API token"),
+            question=_(
+                "Revoke the token “%(name)s”? Systems that use it are refused from now on; "
+                "this cannot be undone."
+            )
+            % {"name": token.name},
+            action_url=request.path,
+            confirm_label=_("Revoke"),
+            cancel_url=reverse("accounts:profile"),
+        )
     revoke_token(token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:profile")

@@ -8,7 +8,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .access import permission_required
 from .models import User
 
 
@@ -57,12 +56,6 @@ def profile(request):
     from .token_views import profile_context
 
     return render(request, "accounts/profile.html", profile_context(request.user))
-
-
-@permission_required("manage_users")
-def users(request):
-    people = User.objects.prefetch_related("groups").order_by("username")
-    return render(request, "accounts/users.html", {"people": people})
 
 
 @require_POST

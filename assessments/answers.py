@@ -13,6 +13,13 @@ YES_NO_LABELS = {
     "no": gettext_lazy("No"),
     "na": gettext_lazy("Not applicable"),
 }
+# IPA's self-check scale, with IPA's points in the label (done 4 ... don't know -1).
+IPA_SCALE_LABELS = {
+    "done": gettext_lazy("Done (4)"),
+    "partly": gettext_lazy("Partly done (2)"),
+    "not_done": gettext_lazy("Not done (0)"),
+    "unknown": gettext_lazy("Don't know (−1)"),
+}
 MAX_TEXT = 5000
 
 
@@ -21,6 +28,9 @@ class AnswerError(ValueError):
 
 
 def yes_no_options(item):
+    """The buttons of a scale item: yes / partly / no (/ N/A), or IPA's four levels."""
+    if item.answer_type == "ipa_scale":
+        return list(IPA_SCALE_LABELS.items())
     keys = ["yes", "partial", "no"] + (["na"] if item.allow_na else [])
     return [(k, YES_NO_LABELS[k]) for k in keys]
 
@@ -37,7 +47,7 @@ def parse_answer(item, data):
     raw = unicodedata.normalize("NFKC", data.get("value", "")).replace("\x00", "").strip()
     if raw == "":
         return None
-    if kind == "yes_no":
+    if kind in ("yes_no", "ipa_scale"):
         if raw not in dict(yes_no_options(item)):
             raise AnswerError(_("Choose one of the answers shown."))
         return raw
@@ -83,6 +93,8 @@ def display_answer(item, value) -> str:
     kind = item.answer_type
     if kind == "yes_no":
         return str(YES_NO_LABELS.get(value, value))
+    if kind == "ipa_scale":
+        return str(IPA_SCALE_LABELS.get(value, value))
     if kind in ("single_choice", "multi_choice"):
         labels = dict(item.choice_options())
         values = value if isinstance(value, list) else [value]

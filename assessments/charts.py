@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
@@ -18,7 +19,10 @@ GRID = (0, 25, 50, 75, 100)
 BAND_COLOURS = ((85, "#2e7d32"), (70, "#00897b"), (55, "#f9a825"), (40, "#ef6c00"))
 LOW_COLOUR = "#c62828"
 NO_SCORE = "—"
-MAX_LABEL_CHARS = 20
+# A label wraps onto at most this many lines; what is still left is cut with "…".
+MAX_LABEL_LINES = 3
+LINE_HEIGHT = 14
+FONT_SIZE = 12
 
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
@@ -50,9 +54,52 @@ def _num(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
-def _short(label: str) -> str:
-    label = " ".join(label.split())
-    return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1] + "…"
+def _width(text: str) -> float:
+    """Estimated width in pixels at FONT_SIZE: full-width (CJK) characters are square,
+    Latin ones a little over half as wide."""
+    return sum(
+        FONT_SIZE if unicodedata.east_asian_width(ch) in "WF" else FONT_SIZE * 0.58 for ch in text
+    )
+
+
+def _tokens(label: str) -> list[str]:
+    """Pieces a line may break between: words of Latin text (with the space before them),
+    single characters of Japanese text."""
+    out = []
+    for index, word in enumerate(label.split()):
+        space = " " if index else ""
+        if any(unicodedata.east_asian_width(ch) in "WF" for ch in word):
+            out.append(space + word[0])
+            out.extend(word[1:])
+        else:
+            out.append(space + word)
+    return out
+
+
+def wrap_label(label: str, width: float, max_lines: int = MAX_LABEL_LINES) -> list[str]:
+    """The label in lines no wider than ``width``, at most ``max_lines`` of them."""
+    lines: list[str] = []
+    line = ""
+    for token in _tokens(label):
+        if line and _width(line + token) > width:
+            lines.append(line)
+            line = token.lstrip()
+        else:
+            line += token if line else token.lstrip()
+        while _width(line) > width and len(line) > 1:  # one word longer than the line
+            cut = len(line)
+            while cut > 1 and _width(line[:cut]) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    if line:
+        lines.append(line)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and _width(last + "…") > width:
+            last = last[:-1]
+        lines = [*lines[: max_lines - 1], last.rstrip() + "…"]
+    return lines or [""]
 
 
 def section_chart_svg(
@@ -63,7 +110,9 @@ def section_chart_svg(
     plot_left = label_width + PAD
     plot_width = max(100, width - plot_left - VALUE_WIDTH)
     top = TITLE_HEIGHT if title else PAD
-    plot_bottom = top + ROW_HEIGHT * len(rows)
+    labels = [wrap_label(" ".join(label.split()), label_width - PAD) for label, _raw in rows]
+    heights = [max(ROW_HEIGHT, LINE_HEIGHT * len(lines) + 10) for lines in labels]
+    plot_bottom = top + sum(heights)
     height = plot_bottom + AXIS_HEIGHT
 
     def x(score: float) -> str:
@@ -72,7 +121,7 @@ def section_chart_svg(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label={_attr(title)} '
-        f'font-family={_attr(FONT_FAMILY)} font-size="12">',
+        f'font-family={_attr(FONT_FAMILY)} font-size="{FONT_SIZE}">',
         f"<title>{_text(title)}</title>",
     ]
     if title:
@@ -88,22 +137,29 @@ def section_chart_svg(
             f'<text x="{x(tick)}" y="{plot_bottom + 16}" text-anchor="middle" '
             f'fill="#555555">{tick}</text>'
         )
-    for index, (label, raw) in enumerate(rows):
+    row_top = top
+    for (label, raw), lines, row_height in zip(rows, labels, heights, strict=True):
         score = None if raw is None or not math.isfinite(raw) else min(100.0, max(0.0, raw))
-        row_top = top + index * ROW_HEIGHT
-        bar_top = row_top + (ROW_HEIGHT - BAR_HEIGHT) // 2
-        baseline = row_top + ROW_HEIGHT // 2 + 4
+        bar_top = row_top + (row_height - BAR_HEIGHT) // 2
+        baseline = row_top + row_height // 2 + 4
+        first_line = baseline - (len(lines) - 1) * LINE_HEIGHT / 2
         shown = NO_SCORE if score is None else f"{score:.1f}"
         bar_width = 0 if score is None else plot_width * score / 100
         colour = "none" if score is None else bar_colour(score)
+        spans = "".join(
+            f'<tspan x="{label_width}" y="{_num(first_line + i * LINE_HEIGHT)}">{_text(line)}'
+            "</tspan>"
+            for i, line in enumerate(lines)
+        )
         out += [
             "<g>",
             f"<title>{_text(label)}: {shown}</title>",
-            f'<text x="{label_width}" y="{baseline}" text-anchor="end">{_text(_short(label))}</text>',
+            f'<text class="label" text-anchor="end">{spans}</text>',
             f'<rect class="bar" x="{plot_left}" y="{bar_top}" width="{_num(bar_width)}" '
             f'height="{BAR_HEIGHT}" fill="{colour}"/>',
             f'<text x="{_num(plot_left + bar_width + 4)}" y="{baseline}">{shown}</text>',
             "</g>",
         ]
+        row_top += row_height
     out.append("</svg>")
     return "\n".join(out)

@@ -35,6 +35,8 @@ def demo_answer(item, rng, quality, hours, subcontracts):
     roll = rng.random()
     if kind == "yes_no":
         return "yes" if roll < quality else ("partial" if roll < quality + 0.15 else "no")
+    if kind == "ipa_scale":
+        return "done" if roll < quality else ("partly" if roll < quality + 0.15 else "unknown")
     if kind == "number":
         return hours
     if kind == "date":

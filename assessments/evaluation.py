@@ -25,6 +25,19 @@ CONTRACT_CLAUSES = (
 )
 CONTRACT_ITEMS = tuple(code for _title, codes in CONTRACT_CLAUSES for code in codes)
 
+# Until this share of the items shown is answered, pages show the progress instead of a
+# rating: with nothing answered every scored item counts 0, and a red "E" and "critical"
+# residual risk on a new assessment would say something about the vendor that nobody found.
+RATING_MIN_ANSWERED_SHARE = 0.5
+
+
+IPA_BAND_LABELS = {
+    "complete": gettext_lazy("Every basic measure is in place; go on to stronger measures."),
+    "mostly": gettext_lazy("Mostly in place, with some measures only partly done."),
+    "gaps": gettext_lazy("Clear gaps: several measures are missing."),
+    "weak": gettext_lazy("Few measures in place: an incident could happen at any time."),
+}
+
 
 @dataclass
 class ItemRow:
@@ -91,10 +104,17 @@ class Evaluation:
             self.values,
             **options,
         )
+        self._progress = None
         self.residual_risk = None
         if tier is not None:
             matrix = policy.matrix if policy is not None else scoring.DEFAULT_RESIDUAL_MATRIX
             self.residual_risk = scoring.residual_risk(tier, self.result.rating, matrix)
+
+    @property
+    def ipa_band_label(self) -> str:
+        """IPA's reading of its own total, once every item is answered."""
+        band = scoring.ipa_band(self.result.ipa) if self.result.ipa else None
+        return str(IPA_BAND_LABELS[band]) if band else ""
 
     @property
     def items_by_code(self):
@@ -117,13 +137,62 @@ class Evaluation:
 
     def section_progress(self):
         """(section, answered, visible, required_missing) in order."""
+        if self._progress is None:
+            self._progress = self._section_progress()
+        return self._progress
+
+    def _section_progress(self):
+        by_section = {}
+        for item in self.items:
+            by_section.setdefault(item.section_id, []).append(item)
         rows = []
         for section in self.sections:
-            shown = [i for i in self.items if i.section_id == section.pk and i.code in self.visible]
+            shown = [i for i in by_section.get(section.pk, ()) if i.code in self.visible]
             answered = [i for i in shown if scoring.is_answered(self.values.get(i.code))]
             missing = [i for i in shown if i.required and i not in answered]
             rows.append((section, len(answered), len(shown), len(missing)))
         return rows
+
+    @property
+    def answered_count(self) -> int:
+        """Items shown that have an answer, over the whole assessment."""
+        return sum(answered for _s, answered, _shown, _missing in self.section_progress())
+
+    @property
+    def shown_count(self) -> int:
+        return sum(shown for _s, _answered, shown, _missing in self.section_progress())
+
+    @property
+    def answered_percent(self) -> int:
+        return int(100 * self.answered_count / self.shown_count) if self.shown_count else 0
+
+    @property
+    def rating_ready(self) -> bool:
+        """Whether enough is answered for the running score to mean something: at least
+        RATING_MIN_ANSWERED_SHARE of the items shown. Before that the pages say "not
+        answered" or "in progress" with the progress, not a rating."""
+        shown = self.shown_count
+        return bool(shown) and self.answered_count >= RATING_MIN_ANSWERED_SHARE * shown
+
+    @property
+    def rating_min_percent(self) -> int:
+        return round(100 * RATING_MIN_ANSWERED_SHARE)
+
+    def neighbours(self, section):
+        """(previous section or None, next section or None) around ``section``."""
+        index = next(n for n, s in enumerate(self.sections) if s.pk == section.pk)
+        previous = self.sections[index - 1] if index > 0 else None
+        following = self.sections[index + 1] if index + 1 < len(self.sections) else None
+        return previous, following
+
+    def conditional_visibility(self, section) -> dict[str, bool]:
+        """{item code: shown} for the items of ``section`` that have a condition: what a
+        page must show or hide after a save, without sending the items again."""
+        return {
+            item.code: item.code in self.visible
+            for item in self.items
+            if item.section_id == section.pk and item.condition
+        }
 
     def item_rows(self, section=None, *, codes=None) -> list[ItemRow]:
         """The rows of ``section`` (or of the items with ``codes``, in that order)."""

@@ -11,32 +11,48 @@ from .models import Finding
 
 
 @transaction.atomic
-def record_findings(assessment, evaluation) -> None:
+def record_findings(assessment, evaluation, policy=None) -> None:
     """Store one finding per item below full marks; on resubmission, findings of items
-    now at full marks go away unless someone already worked on them."""
+    now at full marks go away unless someone already worked on them.
+
+    A new finding belongs to the vendor's owner and is due the policy's days for its
+    severity after today; an untouched one whose severity changed follows the new one."""
+    from .models import ScoringPolicy
+
+    days = (policy or ScoringPolicy.current()).finding_due_days
+    vendor_owner_id = assessment.vendor.owner_id
+    today = timezone.localdate()
     items = evaluation.items_by_code
     drafts = {d.item_code: d for d in evaluation.result.findings}
     existing = {f.item.code: f for f in assessment.findings.select_related("item")}
     for code, finding in existing.items():
-        if code not in drafts and not _worked_on(finding):
+        if code not in drafts and not _worked_on(finding, vendor_owner_id):
             finding.delete()
     for code, draft in drafts.items():
-        finding = existing.get(code) or Finding(
-            assessment=assessment, vendor_id=assessment.vendor_id, item=items[code]
-        )
+        finding = existing.get(code)
+        if finding is None:
+            finding = Finding(
+                assessment=assessment,
+                vendor_id=assessment.vendor_id,
+                item=items[code],
+                owner_id=vendor_owner_id,
+                due_date=scoring.finding_due_date(today, draft.severity, days),
+            )
+        elif finding.severity != draft.severity and not _worked_on(finding, vendor_owner_id):
+            found_on = timezone.localdate(finding.created_at)
+            finding.due_date = scoring.finding_due_date(found_on, draft.severity, days)
         finding.severity = draft.severity
         finding.value = draft.value
         finding.unanswered = draft.unanswered
-        if finding.pk is None:
-            finding.due_date = assessment.due_date
         finding.save()
 
 
-def _worked_on(finding) -> bool:
-    """Someone moved it on, took it over or wrote a plan: keep it even if fixed."""
+def _worked_on(finding, vendor_owner_id) -> bool:
+    """Someone moved it on, handed it to another owner or wrote a plan: keep it even if
+    fixed. The vendor's owner is every finding's owner from the start, so not work."""
     return (
         finding.status != Finding.Status.OPEN
-        or finding.owner_id is not None
+        or finding.owner_id not in (None, vendor_owner_id)
         or bool(finding.remediation_plan.strip() or finding.closing_note.strip())
     )
 
@@ -89,6 +105,23 @@ def snapshot_on_approval(assessment, evaluation, policy) -> None:
             "updated_at",
         ]
     )
+
+
+def finding_evidence(finding):
+    """The answer that caused the finding, with who gave it and its evidence files, or
+    None when the item was left unanswered. Three queries, whatever the evidence."""
+    from .answers import display_answer
+    from .models import Answer
+
+    answer = (
+        Answer.objects.filter(assessment_id=finding.assessment_id, item_id=finding.item_id)
+        .select_related("updated_by", "answered_by_contact")
+        .prefetch_related("evidence")
+        .first()
+    )
+    if answer is not None:
+        answer.display = display_answer(finding.item, answer.value)
+    return answer
 
 
 CLOSING = (Finding.Status.ACCEPTED, Finding.Status.RESOLVED)

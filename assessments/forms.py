@@ -1,13 +1,23 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from questionnaires.checklists import published_checklists
 
 from .models import Assessment
 
 
 class StartAssessmentForm(forms.Form):
+    checklist = forms.ModelChoiceField(
+        label=_("Checklist"),
+        queryset=published_checklists(),
+        required=False,
+        empty_label=None,
+        help_text=_("The default checklist unless you choose another published one."),
+    )
     reviewer = forms.ModelChoiceField(
         label=_("Reviewer"),
         queryset=get_user_model().objects.none(),
@@ -24,11 +34,30 @@ class StartAssessmentForm(forms.Form):
         help_text=_("Carried-over answers stay marked until someone confirms or changes each."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, previous=None, **kwargs):
+        """``previous``: the vendor's last approved assessment, whose answers could be
+        carried over; without one there is nothing to carry and the box stays unticked."""
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = get_user_model().objects.filter(
-            groups__name=roles.MANAGER, is_active=True
-        )
+        managers = get_user_model().objects.filter(groups__name=roles.MANAGER, is_active=True)
+        self.fields["reviewer"].queryset = managers
+        self.fields["checklist"].queryset = published_checklists()
+        only = list(managers.order_by("pk")[:2])
+        if len(only) == 1:  # the one manager there is reviews; nobody has to pick them
+            self.fields["reviewer"].initial = only[0].pk
+        carry = self.fields["carry_over"]
+        if previous is None:
+            carry.initial = False
+            carry.disabled = True
+            carry.help_text = _("This vendor has no approved assessment to carry over.")
+        else:
+            carry.help_text = _(
+                "The answers of the assessment approved on %(date)s. Carried-over answers "
+                "stay marked until someone confirms or changes each."
+            ) % {
+                "date": date_format(
+                    timezone.localtime(previous.approved_at or previous.updated_at), "DATE_FORMAT"
+                )
+            }
 
 
 class AssessmentFilterForm(forms.Form):
@@ -50,5 +79,32 @@ class ReviewForm(forms.Form):
         label=_("Comment"),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
+
+
+class ApprovalForm(ReviewForm):
+    """Approving: the conclusion the report's first page prints, with its conditions."""
+
+    conclusion = forms.ChoiceField(
+        label=_("Conclusion"),
+        choices=Assessment.Conclusion.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Choose a conclusion: adopt, adopt with conditions or not.")},
+    )
+    conditions = forms.CharField(
+        label=_("Conditions of adoption"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("Only with “Adopt with conditions”: what the vendor must do, and by when."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        conditional = data.get("conclusion") == Assessment.Conclusion.ADOPT_WITH_CONDITIONS
+        if conditional and not data.get("conditions", "").strip():
+            self.add_error(
+                "conditions", _("Write the conditions under which the vendor may be adopted.")
+            )
+        return data

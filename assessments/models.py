@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from questionnaires.models import ChecklistVersion, Item
@@ -29,6 +30,13 @@ class Assessment(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         IN_REVIEW = "in_review", _("In review")
         APPROVED = "approved", _("Approved")
+
+    class Conclusion(models.TextChoices):
+        """The approving manager's decision, printed on the report's first page."""
+
+        ADOPT = "adopt", _("Adopt")
+        ADOPT_WITH_CONDITIONS = "conditional", _("Adopt with conditions")
+        DO_NOT_ADOPT = "reject", _("Do not adopt")
 
     vendor = models.ForeignKey(
         "vendors.Vendor",
@@ -95,6 +103,11 @@ class Assessment(models.Model):
     )
     next_reassessment_on = models.DateField(_("next reassessment"), null=True, blank=True)
     snapshot = models.JSONField(_("score snapshot"), null=True, blank=True, editable=False)
+    # Chosen at approval; empty before it (and on approvals made before it existed).
+    conclusion = models.CharField(
+        _("conclusion"), max_length=12, blank=True, choices=Conclusion.choices
+    )
+    conditions = models.TextField(_("conditions of adoption"), blank=True)
 
     class Meta:
         db_table = "questionnaires_assessment"
@@ -106,7 +119,19 @@ class Assessment(models.Model):
             # Empty until the approval freezes it.
             models.CheckConstraint(
                 condition=models.Q(rating__in=["", *RATINGS]), name="assessment_rating_a_to_e"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(conclusion__in=["", "adopt", "conditional", "reject"]),
+                name="assessment_conclusion_known",
+            ),
+            # Adopting with conditions names them; the other conclusions carry none.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(conclusion="conditional") & ~models.Q(conditions="")
+                    | ~models.Q(conclusion="conditional") & models.Q(conditions="")
+                ),
+                name="assessment_conditions_with_conditional_conclusion",
+            ),
         ]
 
     def __str__(self):
@@ -134,6 +159,8 @@ class Answer(models.Model):
     value = models.JSONField(_("answer"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     carried_over = models.BooleanField(_("carried over"), default=False)
+    # Answered from the vendor's intake when the assessment started; any save clears it.
+    from_intake = models.BooleanField(_("filled from the vendor intake"), default=False)
     # Bumped on every save; a save based on an older revision is a conflict.
     revision = models.PositiveIntegerField(default=0, verbose_name=_("revision"))
     updated_by = models.ForeignKey(
@@ -204,7 +231,7 @@ class ReviewNote(models.Model):
         return self.text[:50]
 
 
-auditlog.register(Assessment, m2m_fields={"assessors"})
+auditlog.register(Assessment, m2m_fields={"assessors"}, exclude_fields=["snapshot", "updated_at"])
 auditlog.register(Answer, m2m_fields={"evidence"}, exclude_fields=["updated_at", "revision"])
 auditlog.register(ReviewNote)
 
@@ -227,9 +254,16 @@ def _default_months():
     return dict(DEFAULT_REASSESSMENT_MONTHS)
 
 
+def _default_due_days():
+    from .scoring import DEFAULT_FINDING_DUE_DAYS
+
+    return dict(DEFAULT_FINDING_DUE_DAYS)
+
+
 class ScoringPolicy(models.Model):
     """The admin-set rules around the score: rating bands, the cap a failed critical
-    item imposes, the residual-risk matrix and the reassessment intervals. One row."""
+    item imposes, the residual-risk matrix, the reassessment intervals and the days a
+    finding of each severity has to be remedied. One row."""
 
     bands = models.JSONField(_("rating bands"), default=_default_bands)
     critical_cap = models.CharField(
@@ -240,6 +274,14 @@ class ScoringPolicy(models.Model):
     )
     residual_matrix = models.JSONField(_("residual-risk matrix"), default=_default_matrix)
     reassessment_months = models.JSONField(_("reassessment months"), default=_default_months)
+    finding_due_days = models.JSONField(
+        _("days to remedy a finding, by severity"),
+        default=_default_due_days,
+        help_text=_(
+            "A new finding is due this many days after it is found, e.g. "
+            '{"critical": 30, "high": 60, "medium": 90, "low": 180}.'
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
@@ -271,6 +313,17 @@ class ScoringPolicy(models.Model):
             raise ValidationError(_("Give months for each of low, medium, high and critical."))
         if not all(isinstance(m, int) and 1 <= m <= 120 for m in months.values()):
             raise ValidationError(_("Reassessment intervals are whole months from 1 to 120."))
+        try:
+            scoring.validate_due_days(self.finding_due_days)
+        except ValueError:
+            raise ValidationError(
+                {
+                    "finding_due_days": _(
+                        "Give whole days from 1 to 730 for each of critical, high, medium and "
+                        "low, never more for a worse severity than for a milder one."
+                    )
+                }
+            ) from None
 
     @classmethod
     def current(cls) -> "ScoringPolicy":
@@ -368,6 +421,15 @@ class Finding(models.Model):
 
     def get_absolute_url(self):
         return reverse("assessments:finding", args=[self.pk])
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due date and still open or planned."""
+        return (
+            self.due_date is not None
+            and self.due_date < timezone.localdate()
+            and self.status in (self.Status.OPEN, self.Status.PLANNED)
+        )
 
     def clean(self):
         if self.vendor_id and self.assessment_id and self.vendor_id != self.assessment.vendor_id:

@@ -12,6 +12,12 @@ How an answer counts:
     multi_choice   the sum of the scores of the chosen values, capped at 1;
                    an empty selection is an answer worth 0.
     number         1 / 0.5 / 0 by the item's thresholds; a non-number is 0.
+    ipa_scale      IPA's self-check scale (5分でできる!情報セキュリティ自社診断): done
+                   = 4 points, partly = 2, not done = 0, don't know = -1. In the 0-100
+                   score it counts points / 4 with "don't know" as 0 (not knowing is
+                   no better than not doing, and a score never goes below 0); IPA's own
+                   total, where "don't know" costs a point, is kept beside it
+                   (ScoreResult.ipa). There is no N/A on this scale.
     date, text     not scored; they only count for completeness.
 
 An answer that is missing, None or a blank string is *unanswered*: a scored
@@ -32,13 +38,24 @@ import calendar
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-ANSWER_TYPES = ("yes_no", "single_choice", "multi_choice", "number", "date", "text")
-SCORED_TYPES = ("yes_no", "single_choice", "multi_choice", "number")
+ANSWER_TYPES = (
+    "yes_no",
+    "single_choice",
+    "multi_choice",
+    "number",
+    "ipa_scale",
+    "date",
+    "text",
+)
+SCORED_TYPES = ("yes_no", "single_choice", "multi_choice", "number", "ipa_scale")
 YES, PARTIAL, NO, NA = "yes", "partial", "no", "na"
 YES_NO_SCORES = {YES: 1.0, PARTIAL: 0.5, NO: 0.0}
+IPA_DONE, IPA_PARTLY, IPA_NOT_DONE, IPA_UNKNOWN = "done", "partly", "not_done", "unknown"
+IPA_POINTS = {IPA_DONE: 4, IPA_PARTLY: 2, IPA_NOT_DONE: 0, IPA_UNKNOWN: -1}
+IPA_MAX_POINTS = max(IPA_POINTS.values())
 
 RATINGS = ("A", "B", "C", "D", "E")  # best first
 DEFAULT_BANDS = ((85, "A"), (70, "B"), (55, "C"), (40, "D"))  # score >= cut -> rating; else "E"
@@ -53,6 +70,8 @@ DEFAULT_RESIDUAL_MATRIX: dict[int, dict[str, str]] = {
     3: {"A": "low", "B": "low", "C": "medium", "D": "medium", "E": "high"},
 }
 DEFAULT_REASSESSMENT_MONTHS = {"critical": 3, "high": 6, "medium": 12, "low": 24}
+# Days a vendor has to remedy a finding, from the day it is found, by severity.
+DEFAULT_FINDING_DUE_DAYS = {"critical": 30, "high": 60, "medium": 90, "low": 180}
 
 KNOCKOUT_FAILED = "critical_item_failed"
 KNOCKOUT_PARTIAL = "critical_item_partial"
@@ -130,6 +149,17 @@ class FindingDraft:
 
 
 @dataclass(frozen=True)
+class IpaTotal:
+    """IPA's own total over the visible ipa_scale items: 4 / 2 / 0 / -1 points each."""
+
+    points: int  # may be negative: "don't know" costs a point
+    maximum: int  # 4 x the visible ipa_scale items
+    answered: int
+    unknown: int  # answered "don't know"
+    items: int  # visible ipa_scale items
+
+
+@dataclass(frozen=True)
 class ScoreResult:
     overall: float | None
     sections: tuple[SectionScore, ...]
@@ -141,6 +171,7 @@ class ScoreResult:
     knockouts: tuple[Knockout, ...]
     findings: tuple[FindingDraft, ...]
     capped: bool  # the cap made the rating worse than the score alone
+    ipa: IpaTotal | None = None  # only when the checklist has ipa_scale items
 
 
 def is_answered(answer: Any) -> bool:
@@ -169,6 +200,9 @@ def item_value(item: ItemSpec, answer: Any) -> float | None:
         if answer == NA:
             return None if item.allow_na else 0.0
         return YES_NO_SCORES.get(answer, 0.0)
+    if kind == "ipa_scale":
+        points = ipa_points(answer)
+        return 0.0 if points is None else max(points, 0) / IPA_MAX_POINTS
     scores = dict(item.choices)
     if kind == "single_choice":
         return float(scores.get(answer, 0.0)) if isinstance(answer, str) else 0.0
@@ -182,6 +216,43 @@ def item_value(item: ItemSpec, answer: Any) -> float | None:
     if limits.lower_is_better:
         return 1.0 if number <= limits.full else 0.5 if number <= limits.partial else 0.0
     return 1.0 if number >= limits.full else 0.5 if number >= limits.partial else 0.0
+
+
+def ipa_points(answer: Any) -> int | None:
+    """IPA's points for an ipa_scale answer (4, 2, 0, -1), None for anything else."""
+    return IPA_POINTS.get(answer) if isinstance(answer, str) else None
+
+
+def ipa_total(items: Iterable[ItemSpec], answers: Mapping[str, Any]) -> IpaTotal | None:
+    """IPA's own total over the visible ipa_scale items, or None when there are none."""
+    items = list(items)
+    visible = visible_codes(items, answers)
+    scale = [item for item in items if item.answer_type == "ipa_scale" and item.code in visible]
+    if not any(item.answer_type == "ipa_scale" for item in items):
+        return None
+    points = [ipa_points(answers.get(item.code)) for item in scale]
+    given = [p for p in points if p is not None]
+    return IpaTotal(
+        points=sum(given),
+        maximum=IPA_MAX_POINTS * len(scale),
+        answered=len(given),
+        unknown=sum(1 for p in given if p == IPA_POINTS[IPA_UNKNOWN]),
+        items=len(scale),
+    )
+
+
+# IPA's reading of the total, as a share of the maximum (100 of 100 points for its 25
+# questions): all measures in place / mostly / clear gaps / an incident could come any day.
+IPA_BANDS = ((100, "complete"), (70, "mostly"), (50, "gaps"))
+IPA_LOWEST_BAND = "weak"
+
+
+def ipa_band(total: IpaTotal) -> str | None:
+    """IPA's band for a total, None until every visible item is answered."""
+    if total.maximum <= 0 or total.answered < total.items:
+        return None
+    share = 100 * total.points / total.maximum
+    return next((band for cut, band in IPA_BANDS if share >= cut), IPA_LOWEST_BAND)
 
 
 def _matches(answer: Any, values: tuple[str, ...]) -> bool:
@@ -348,6 +419,7 @@ def score(
         knockouts=tuple(knockouts),
         findings=tuple(findings),
         capped=rating != uncapped,
+        ipa=ipa_total(items, answers),
     )
 
 
@@ -374,6 +446,26 @@ def next_reassessment(
     year, month = divmod(index, 12)
     day = min(from_date.day, calendar.monthrange(year, month + 1)[1])
     return date(year, month + 1, day)
+
+
+def finding_due_date(
+    found_on: date, severity: str, days: Mapping[str, int] = DEFAULT_FINDING_DUE_DAYS
+) -> date:
+    """When a finding of `severity` found on `found_on` is due: the policy's days later."""
+    if severity not in days:
+        raise ValueError(f"No remediation period for the severity {severity!r}.")
+    return found_on + timedelta(days=days[severity])
+
+
+def validate_due_days(days) -> None:
+    """Whole days from 1 to 730 for each severity, never longer for a worse one."""
+    if not isinstance(days, Mapping) or set(days) != set(SEVERITIES):
+        raise ValueError("Give days for each of critical, high, medium and low.")
+    values = [days[s] for s in SEVERITIES]
+    if not all(isinstance(d, int) and not isinstance(d, bool) and 1 <= d <= 730 for d in values):
+        raise ValueError("Remediation periods are whole days from 1 to 730.")
+    if any(worse > milder for worse, milder in zip(values, values[1:], strict=False)):
+        raise ValueError("A worse severity cannot have longer to be remedied than a milder one.")
 
 
 def validate_bands(bands: Sequence[tuple[float, str]]) -> None:

@@ -4,7 +4,7 @@ import contextlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,18 +16,26 @@ from .models import Answer, Assessment, ReviewNote
 from .signals import workflow_step
 
 
-@transaction.atomic
-def start_assessment(vendor, *, user, reviewer=None, due_date=None, carry_over=True):
-    """A new assessment on the latest published version; answers of the vendor's last
-    approved assessment are copied for items with the same code, marked carried over."""
-    version = current_version()
-    if version is None:
-        raise ValidationError(_("No checklist version is published yet."))
-    previous = (
+def last_approved(vendor):
+    """The vendor's last approved assessment, whose answers a new one may carry over."""
+    return (
         Assessment.objects.filter(vendor=vendor, status=Assessment.Status.APPROVED)
         .order_by("-approved_at", "-pk")
         .first()
     )
+
+
+@transaction.atomic
+def start_assessment(
+    vendor, *, user, checklist=None, reviewer=None, due_date=None, carry_over=True
+):
+    """A new assessment on the published version of ``checklist`` (by default the default
+    checklist); answers of the vendor's last approved assessment are copied for items with
+    the same code, marked carried over."""
+    version = current_version(checklist)
+    if version is None:
+        raise ValidationError(_("No checklist version is published yet."))
+    previous = last_approved(vendor)
     assessment = Assessment.objects.create(
         vendor=vendor,
         version=version,
@@ -37,6 +45,7 @@ def start_assessment(vendor, *, user, reviewer=None, due_date=None, carry_over=T
         carried_from=previous if carry_over else None,
     )
     assessment.assessors.add(user)
+    prefilled = _prefill_from_intake(assessment, vendor, version, user)
     if carry_over and previous:
         items = {item.code: item for item in version.items.all()}
         old = previous.answers.select_related("item")
@@ -50,9 +59,31 @@ def start_assessment(vendor, *, user, reviewer=None, due_date=None, carry_over=T
                 updated_by=user,
             )
             for a in old
-            if a.item.code in items and items[a.item.code].answer_type == a.item.answer_type
+            if a.item.code in items
+            and a.item.code not in prefilled
+            and items[a.item.code].answer_type == a.item.answer_type
         )
     return assessment
+
+
+def _prefill_from_intake(assessment, vendor, version, user) -> set[str]:
+    """Answer the scope items the vendor intake records (the intake describes the work
+    as it is now, so it wins over a carried-over answer); the codes answered."""
+    from .intake import intake_answers, vendor_intake
+
+    items = {item.code: item for item in version.items.all()}
+    answers = intake_answers(vendor_intake(vendor), {c: i.answer_type for c, i in items.items()})
+    Answer.objects.bulk_create(
+        Answer(
+            assessment=assessment,
+            item=items[code],
+            value=value,
+            from_intake=True,
+            updated_by=user,
+        )
+        for code, value in answers.items()
+    )
+    return set(answers)
 
 
 @dataclass
@@ -74,26 +105,45 @@ def save_answer(
     person saved."""
     if assessment.is_locked:
         raise PermissionDenied
+    created = False
     with transaction.atomic():
-        answer, created = Answer.objects.select_for_update().get_or_create(
-            assessment=assessment, item=item, defaults={"updated_by": user}
-        )
-        stale = base_revision is not None and answer.revision != base_revision
-        if stale and (answer.value, answer.comment) != (value, comment):
-            raise AnswerConflict(
-                mine=value,
-                theirs=answer.value,
-                theirs_by=answer.answered_by,
-                revision=answer.revision,
-            )
-        answer.value = value
-        answer.comment = comment
-        answer.carried_over = False
-        answer.updated_by = user
-        answer.answered_by_contact = contact
-        answer.revision = F("revision") + 1
-        answer.save()
-        answer.refresh_from_db(fields=["revision"])
+        answer = _locked_answer(assessment, item)
+        if answer is None:
+            # The first save creates the answer whole: one audit entry, not a create
+            # followed by an update.
+            try:
+                with transaction.atomic():
+                    answer = Answer.objects.create(
+                        assessment=assessment,
+                        item=item,
+                        value=value,
+                        comment=comment,
+                        updated_by=user,
+                        answered_by_contact=contact,
+                        revision=1,
+                    )
+            except IntegrityError:  # another first save won the race: update theirs
+                answer = _locked_answer(assessment, item)
+            else:
+                created = True
+        if not created:
+            stale = base_revision is not None and answer.revision != base_revision
+            if stale and (answer.value, answer.comment) != (value, comment):
+                raise AnswerConflict(
+                    mine=value,
+                    theirs=answer.value,
+                    theirs_by=answer.answered_by,
+                    revision=answer.revision,
+                )
+            answer.value = value
+            answer.comment = comment
+            answer.carried_over = False
+            answer.from_intake = False
+            answer.updated_by = user
+            answer.answered_by_contact = contact
+            answer.revision = F("revision") + 1
+            answer.save()
+            answer.refresh_from_db(fields=["revision"])
     if assessment.status == Assessment.Status.DRAFT and user is None:
         _start_for_vendor(assessment)
     elif assessment.status == Assessment.Status.DRAFT:
@@ -102,6 +152,10 @@ def save_answer(
         with contextlib.suppress(ValidationError):
             apply_action(assessment, "start", user=user)
     return answer
+
+
+def _locked_answer(assessment, item):
+    return Answer.objects.select_for_update().filter(assessment=assessment, item=item).first()
 
 
 @transaction.atomic
@@ -115,8 +169,13 @@ def _start_for_vendor(assessment):
 
 
 @transaction.atomic
-def apply_action(assessment, action, *, user, comment="", unanswered=()):
-    """Move the assessment through the workflow, or raise PermissionDenied/ValidationError."""
+def apply_action(
+    assessment, action, *, user, comment="", unanswered=(), conclusion="", conditions=""
+):
+    """Move the assessment through the workflow, or raise PermissionDenied/ValidationError.
+
+    Approving records the manager's ``conclusion`` (adopt, adopt with ``conditions``, do not
+    adopt); the approval page requires one, callers without a page may leave it empty."""
     if not workflow.role_may(action, user.role):
         raise PermissionDenied
     # A double click or two reviewers at once: the second waits for the first's row lock
@@ -135,6 +194,8 @@ def apply_action(assessment, action, *, user, comment="", unanswered=()):
         raise ValidationError(_("Answer every required item before submitting."))
     if action == "return" and not comment.strip():
         raise ValidationError(_("Say what must be corrected when returning an assessment."))
+    if action == "approve":
+        conclusion, conditions = _checked_conclusion(conclusion, conditions)
     now = timezone.now()
     assessment.status = to
     if action == "submit":
@@ -142,6 +203,7 @@ def apply_action(assessment, action, *, user, comment="", unanswered=()):
     if action == "approve":
         assessment.approved_at = now
         assessment.approved_by = user
+        assessment.conclusion, assessment.conditions = conclusion, conditions
     assessment.save()
     if action in ("submit", "approve"):
         _score_hooks(assessment, action)
@@ -154,6 +216,18 @@ def apply_action(assessment, action, *, user, comment="", unanswered=()):
         )
     )
     return assessment
+
+
+def _checked_conclusion(conclusion, conditions):
+    conclusion = conclusion or ""
+    conditions = (conditions or "").strip()
+    if conclusion not in ("", *Assessment.Conclusion.values):
+        raise ValidationError(_("Choose one of the conclusions offered."))
+    if conclusion == Assessment.Conclusion.ADOPT_WITH_CONDITIONS and not conditions:
+        raise ValidationError(_("Write the conditions under which the vendor may be adopted."))
+    if conclusion != Assessment.Conclusion.ADOPT_WITH_CONDITIONS:
+        conditions = ""
+    return conclusion, conditions
 
 
 ANNOUNCED = {"submit": "submitted", "return": "returned", "approve": "approved"}
@@ -185,6 +259,6 @@ def _score_hooks(assessment, action):
     policy = ScoringPolicy.current()
     evaluation = evaluate(assessment, policy=policy)
     if action == "submit":
-        record_findings(assessment, evaluation)
+        record_findings(assessment, evaluation, policy)
     else:
         snapshot_on_approval(assessment, evaluation, policy)

@@ -6,16 +6,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import permission_required, role_required
+from core import confirm
 from core.csvexport import csv_response
+from core.dates import LocalDateField
 from core.paging import CappedPaginator
 from vendors.access import get_vendor_for_user, vendors_visible_to
 from vendors.forms import UploadField
@@ -31,10 +33,12 @@ from .access import (
     get_assessment_for_user,
     get_finding_for_user,
 )
+from .answering import answer_saved_response, number_sent
 from .answers import AnswerError, display_answer, parse_answer, parse_comment, yes_no_options
 from .evaluation import evaluate
-from .findings import update_finding
-from .forms import AssessmentFilterForm, ReviewForm, StartAssessmentForm
+from .filters import FindingFilter
+from .findings import finding_evidence, update_finding
+from .forms import ApprovalForm, AssessmentFilterForm, ReviewForm, StartAssessmentForm
 from .models import Answer, Assessment, Finding
 from .workbook import findings_export
 
@@ -80,12 +84,14 @@ def start(request, vendor_pk):
     vendor = get_vendor_for_user(request.user, vendor_pk, write=True)
     if not request.user.has_perm("accounts.answer_assessments"):
         raise PermissionDenied
-    form = StartAssessmentForm(request.POST or None)
+    previous = services.last_approved(vendor)
+    form = StartAssessmentForm(request.POST or None, previous=previous)
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.start_assessment(
                 vendor,
                 user=request.user,
+                checklist=form.cleaned_data["checklist"],
                 reviewer=form.cleaned_data["reviewer"],
                 due_date=form.cleaned_data["due_date"],
                 carry_over=form.cleaned_data["carry_over"],
@@ -93,13 +99,20 @@ def start(request, vendor_pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("The assessment was started."))
-            return redirect("assessments:detail", assessment.pk)
+            messages.success(request, _("The assessment was started. Answer the first section."))
+            return redirect(_first_section_url(assessment))
     return render(
         request,
         "assessments/assessment_start.html",
-        {"form": form, "vendor": vendor, "nav_active": "assessments"},
+        {"form": form, "vendor": vendor, "previous": previous, "nav_active": "assessments"},
     )
+
+
+def _first_section_url(assessment):
+    first = assessment.version.sections.order_by("position").first()
+    if first is None:
+        return reverse("assessments:detail", args=[assessment.pk])
+    return reverse("assessments:section", args=[assessment.pk, first.code])
 
 
 @role_required
@@ -119,11 +132,42 @@ def detail(request, pk):
                 for a in workflow.available_actions(assessment.status, request.user.role)
             ],
             "review_form": ReviewForm(),
+            "conclusions": Assessment.Conclusion.choices,
             "notes": assessment.review_notes.select_related("author"),
             "can_answer": can_answer(request.user, assessment),
             "nav_active": "assessments",
         },
     )
+
+
+def _row_context(row, problem=None):
+    """One item row for the answering templates; what the user sent stays in the form
+    when the save was refused."""
+    problem = problem or {}
+    return {
+        **vars(row),
+        "value": problem.get("value", row.value),
+        "comment": problem.get("comment", row.comment),
+        "revision": problem.get("revision", row.answer.revision if row.answer else 0),
+        "error": problem.get("error"),
+        "conflict": problem.get("conflict"),
+        "yes_no_options": yes_no_options(row.item),
+        "choice_options": row.item.choice_options(),
+    }
+
+
+def _navigation(evaluation, section):
+    """What the section list, the progress pill and the previous/next buttons show."""
+    answered, shown = next(
+        (a, n) for s, a, n, _missing in evaluation.section_progress() if s.pk == section.pk
+    )
+    previous, following = evaluation.neighbours(section)
+    return {
+        "section_answered": answered,
+        "section_shown": shown,
+        "previous_section": previous,
+        "next_section": following,
+    }
 
 
 def _section_context(request, assessment, code, *, problems=None):
@@ -134,22 +178,7 @@ def _section_context(request, assessment, code, *, problems=None):
     # "Saved by ..." under each answer; one query rather than one per answer.
     prefetch_related_objects(list(evaluation.answers.values()), "updated_by", "answered_by_contact")
     problems = problems or {}
-    rows = []
-    for row in evaluation.item_rows(section):
-        problem = problems.get(row.item.code, {})
-        rows.append(
-            {
-                **vars(row),
-                # What the user sent stays in the form when the save was refused.
-                "value": problem.get("value", row.value),
-                "comment": problem.get("comment", row.comment),
-                "revision": problem.get("revision", row.answer.revision if row.answer else 0),
-                "error": problem.get("error"),
-                "conflict": problem.get("conflict"),
-                "yes_no_options": yes_no_options(row.item),
-                "choice_options": row.item.choice_options(),
-            }
-        )
+    rows = [_row_context(row, problems.get(row.item.code)) for row in evaluation.item_rows(section)]
     return {
         "assessment": assessment,
         "evaluation": evaluation,
@@ -158,6 +187,7 @@ def _section_context(request, assessment, code, *, problems=None):
         "can_answer": can_answer(request.user, assessment),
         "evidence_field": UploadField(required=False),
         "nav_active": "assessments",
+        **_navigation(evaluation, section),
     }
 
 
@@ -212,11 +242,35 @@ def answer(request, pk, code):
                 reverse("assessments:section", args=[pk, item.section.code]) + f"#item-{code}"
             )
         problem = None
-    context = _section_context(
-        request, assessment, item.section.code, problems={code: problem} if problem else None
+    if not request.htmx:
+        context = _section_context(request, assessment, item.section.code, problems={code: problem})
+        return render(request, "assessments/assessment_section.html", context, status=422)
+    evaluation = evaluate(assessment)
+    section = next(s for s in evaluation.sections if s.pk == item.section_id)
+    (row,) = evaluation.item_rows(codes=[code])
+    if row.answer is not None:
+        prefetch_related_objects([row.answer], "updated_by", "answered_by_contact")
+    row = _row_context(row, problem)
+    posted = request.POST.get("value", "")
+    context = {
+        "assessment": assessment,
+        "evaluation": evaluation,
+        "section": section,
+        "row": row,
+        "item": item,
+        "oob": True,
+        # The stored number replaces what was typed (２４ -> 24) unless the user is back in
+        # the field or has typed on since: the data-sent guard in app.js.
+        "number_sent": number_sent(item, row["value"], posted, problem),
+        **_navigation(evaluation, section),
+    }
+    return answer_saved_response(
+        request,
+        "assessments/_answer_saved.html",
+        context,
+        evaluation=evaluation,
+        section=section,
     )
-    status = 200 if problem is None or request.htmx else 422
-    return render(request, "assessments/assessment_section.html", context, status=status)
 
 
 @require_POST
@@ -252,22 +306,86 @@ def evidence_file(request, pk, file_pk):
     return file_response(stored)
 
 
-@require_POST
-@role_required
+# Steps that ask first (core.confirm): a GET, or a POST without confirmed=1, shows the
+# confirmation page, which for approval is also where the conclusion is chosen.
+CONFIRMED_ACTIONS = ("approve", "return")
+
+
 def action(request, pk, name):
+    # Only the steps that ask have a page to GET; the others stay POST only, for everyone.
+    if request.method != "POST" and name not in CONFIRMED_ACTIONS:
+        return HttpResponseNotAllowed(["POST"])
+    return _action(request, pk, name)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required
+def _action(request, pk, name):
     assessment = get_assessment_for_user(request.user, pk)
-    form = ReviewForm(request.POST)
+    asks = name in CONFIRMED_ACTIONS
+    form = (ApprovalForm if name == "approve" else ReviewForm)(request.POST or None)
+    if asks and not (confirm.is_confirmed(request) and form.is_valid()):
+        return _confirm_action(request, assessment, name, form)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     unanswered = evaluate(assessment).result.unanswered if name == "submit" else ()
+    decision = {}
+    if name == "approve":
+        decision = {k: form.cleaned_data[k] for k in ("conclusion", "conditions")}
     try:
         services.apply_action(
-            assessment, name, user=request.user, comment=comment, unanswered=unanswered
+            assessment, name, user=request.user, comment=comment, unanswered=unanswered, **decision
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": workflow.ACTION_LABELS[name]})
+        if name == "start":  # straight to the questions, not back to the button
+            return redirect(_first_section_url(assessment))
     return redirect("assessments:detail", pk)
+
+
+def _confirm_action(request, assessment, name, form):
+    if not workflow.role_may(name, request.user.role):
+        raise PermissionDenied
+    if workflow.target(name, assessment.status, request.user.role) is None:
+        messages.error(
+            request,
+            _("“%(action)s” is not possible while the assessment is “%(status)s”.")
+            % {"action": workflow.ACTION_LABELS[name], "status": assessment.get_status_display()},
+        )
+        return redirect("assessments:detail", assessment.pk)
+    result = evaluate(assessment).result
+    vendor = assessment.vendor.display_name(get_language())
+    if name == "approve":
+        title = _("Approve the assessment")
+        question = _(
+            "Approve the assessment of %(vendor)s? Its answers are then locked, the score is "
+            "frozen and the conclusion is printed on the first page of the report."
+        ) % {"vendor": vendor}
+    else:
+        title = _("Return the assessment")
+        question = _(
+            "Return the assessment of %(vendor)s to its assessors? They can change the answers "
+            "again and must submit it anew."
+        ) % {"vendor": vendor}
+    return confirm.confirmation_page(
+        request,
+        title=title,
+        question=question,
+        action_url=reverse("assessments:action", args=[assessment.pk, name]),
+        confirm_label=workflow.ACTION_LABELS[name],
+        cancel_url=reverse("assessments:detail", args=[assessment.pk]),
+        danger=name == "return",
+        details=[
+            (_("Vendor"), vendor),
+            (_("Checklist"), str(assessment.version)),
+            (_("Score"), "—" if result.overall is None else f"{result.overall:.1f} / 100"),
+            (_("Rating"), result.rating or "—"),
+            (_("Findings"), str(len(result.findings))),
+        ],
+        form=form,
+        status=422 if form.is_bound and form.errors else 200,
+    )
 
 
 # Findings
@@ -275,30 +393,12 @@ def action(request, pk, name):
 FINDINGS_PAGE_SIZE = 50
 
 
-class FindingFilterForm(forms.Form):
-    vendor = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    severity = forms.ChoiceField(
-        label=gettext_lazy("Severity"),
-        required=False,
-        choices=[("", gettext_lazy("All severities")), *Finding.Severity.choices],
-    )
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"),
-        required=False,
-        choices=[
-            ("", gettext_lazy("All statuses")),
-            ("unresolved", gettext_lazy("Open or planned")),
-            *Finding.Status.choices,
-        ],
-    )
-
-
 class FindingForm(forms.ModelForm):
     class Meta:
         model = Finding
         fields = ["status", "owner", "due_date", "remediation_plan", "closing_note"]
+        field_classes = {"due_date": LocalDateField}
         widgets = {
-            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "remediation_plan": forms.Textarea(attrs={"rows": 3}),
             "closing_note": forms.Textarea(attrs={"rows": 2}),
         }
@@ -318,27 +418,18 @@ class FindingForm(forms.ModelForm):
 
 @role_required
 def finding_list(request):
-    filters = FindingFilterForm(request.GET or None)
-    findings = findings_visible_to(request.user).select_related(
-        "vendor", "item__section", "owner", "assessment"
+    filters = FindingFilter(
+        request.GET or None,
+        queryset=findings_visible_to(request.user).select_related(
+            "vendor", "item__section", "owner", "assessment"
+        ),
+        user=request.user,
     )
-    vendor = None
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["vendor"]:
-            vendor = vendors_visible_to(request.user).filter(pk=data["vendor"]).first()
-            if vendor is None:
-                raise Http404
-            findings = findings.filter(vendor=vendor)
-        if data["severity"]:
-            findings = findings.filter(severity=data["severity"])
-        if data["status"] == "unresolved":
-            findings = findings.filter(status__in=[Finding.Status.OPEN, Finding.Status.PLANNED])
-        elif data["status"]:
-            findings = findings.filter(status=data["status"])
+    if "vendor" in filters.errors:
+        raise Http404  # a vendor the user may not see, or none at all
     # Most severe first, then the soonest due: the order of an index (assessments.Finding),
     # so a page costs the same at 300 findings as at 300,000.
-    findings = findings.order_by("severity_rank", "due_date", "pk")
+    findings = filters.qs.order_by("severity_rank", "due_date", "pk")
     if request.GET.get("format") == "xlsx":
         return findings_export(findings)
     page = CappedPaginator(findings, FINDINGS_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -348,7 +439,7 @@ def finding_list(request):
         {
             "page": page,
             "filters": filters,
-            "vendor": vendor,
+            "vendor": filters.form.cleaned_data.get("vendor") if filters.is_bound else None,
             "nav_active": "findings",
         },
     )
@@ -380,7 +471,13 @@ def finding_detail(request, pk):
     return render(
         request,
         "assessments/finding_detail.html",
-        {"finding": finding, "form": form, "editable": editable, "nav_active": "findings"},
+        {
+            "finding": finding,
+            "answer": finding_evidence(finding),
+            "form": form,
+            "editable": editable,
+            "nav_active": "findings",
+        },
     )
 
 
@@ -461,23 +558,43 @@ def compare(request):
             "candidates": candidates.order_by("name_kana", "pk")[:SEARCH_LIMIT],
             "engagement_links": engagement_links,
             "selected_query": "&".join(f"v={v.pk}" for v in selected),
+            "gap_margin": f"{comparison.GAP_MARGIN:g}",
             "nav_active": "compare",
         },
     )
 
 
 def _reorder(columns, rows, order):
+    """Columns in the order the vendors were chosen, every per-column list with them."""
     index = sorted(range(len(columns)), key=lambda i: order[columns[i]["vendor"].pk])
+    position = {old: new for new, old in enumerate(index)}
     columns = [columns[i] for i in index]
     for row in rows:
         row.cells = [row.cells[i] for i in index]
-        if row.scores:
-            row.scores = [row.scores[i] for i in index]
+        if row.ranks:
+            row.ranks = [row.ranks[i] for i in index]
+        if row.values:
+            row.values = [row.values[i] for i in index]
+        row.alerts = {position[i] for i in row.alerts}
     return columns, rows
 
 
 def _csv(columns, rows):
+    """One column per vendor; the vendor's corporate number and the date of its assessment
+    first, then the rows with numbers as numbers and their unit in the row's label."""
     header = [_("Group"), _("Item"), *[c["vendor"].name for c in columns]]
-    body = [[row.group, row.label, *row.cells] for row in rows]
+    vendor_group = _("Vendor")
+    body = [
+        [vendor_group, _("Corporate number"), *[c["vendor"].corporate_number for c in columns]],
+        [vendor_group, _("Assessment date"), *[_assessment_day(c["assessment"]) for c in columns]],
+    ]
+    body += [[row.group, row.csv_label, *row.csv_values] for row in rows]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return csv_response(f"vendor-comparison-{stamp}.csv", header, body)
+
+
+def _assessment_day(assessment) -> str:
+    """The day of approval, or of the start while not approved, in the local time zone."""
+    if assessment is None:
+        return ""
+    return timezone.localtime(assessment.approved_at or assessment.created_at).date().isoformat()

@@ -41,7 +41,7 @@ from core.xlsx import (
 from questionnaires.models import ChecklistVersion
 
 from . import services
-from .answers import MAX_TEXT, YES_NO_LABELS, display_answer
+from .answers import IPA_SCALE_LABELS, MAX_TEXT, YES_NO_LABELS, display_answer
 
 FORMAT = 1
 META_SHEET = "_dd_identity"
@@ -123,6 +123,8 @@ def _choice_label(choice, language) -> str:
 
 
 def _options(item, language) -> list[str]:
+    if item.answer_type == "ipa_scale":
+        return [str(label) for label in IPA_SCALE_LABELS.values()]
     if item.answer_type == "yes_no":
         keys = ["yes", "partial", "no"] + (["na"] if item.allow_na else [])
         return [str(YES_NO_LABELS[k]) for k in keys]
@@ -137,6 +139,8 @@ def condition_in_words(item, items_by_code, language) -> str:
     for value in item.condition["values"]:
         if other is not None and other.answer_type == "yes_no":
             labels.append(str(YES_NO_LABELS.get(value, value)))
+        elif other is not None and other.answer_type == "ipa_scale":
+            labels.append(str(IPA_SCALE_LABELS.get(value, value)))
         elif other is not None:
             labels.append(
                 next(
@@ -157,7 +161,7 @@ def allowed_in_words(item, language) -> str:
     if kind == "yes_no":
         marks = "○ / △ / ×" + (" / ー" if item.allow_na else "")
         return " / ".join(_options(item, language)) + "\n" + _("(or %(marks)s)") % {"marks": marks}
-    if kind == "single_choice":
+    if kind in ("single_choice", "ipa_scale"):
         return _("One of:") + "\n" + "\n".join(f"・{o}" for o in _options(item, language))
     if kind == "multi_choice":
         return (
@@ -180,6 +184,8 @@ def _cell_value(item, value, language):
     kind = item.answer_type
     if kind == "yes_no":
         return str(YES_NO_LABELS.get(value, value))
+    if kind == "ipa_scale":
+        return str(IPA_SCALE_LABELS.get(value, value))
     if kind in ("single_choice", "multi_choice"):
         labels = {c["value"]: _choice_label(c, language) for c in item.choices}
         values = value if isinstance(value, list) else [value]
@@ -224,9 +230,10 @@ def _sheet_title(section, used) -> str:
     return title
 
 
-def build_workbook(assessment, *, language="ja", answers=True) -> bytes:
+def build_workbook(assessment, *, language="ja", answers=True, sections=None) -> bytes:
     """The questionnaire of ``assessment`` as .xlsx bytes, in ``language``, with its
-    current answers filled in (unless ``answers`` is false)."""
+    current answers filled in (unless ``answers`` is false); only the sections whose
+    codes are in ``sections`` when it is given (a portal invitation's scope)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, PatternFill, Protection
     from openpyxl.workbook.defined_name import DefinedName
@@ -236,12 +243,16 @@ def build_workbook(assessment, *, language="ja", answers=True) -> bytes:
     language = _language_of(language)
     with translation.override(language):
         version = assessment.version
+        scope = sections
         sections = list(version.sections.order_by("position"))
         items = list(
             version.items.select_related("section").order_by("section__position", "position")
         )
         stored = {a.item_id: a for a in assessment.answers.all()} if answers else {}
-        by_code = {i.code: i for i in items}
+        by_code = {i.code: i for i in items}  # conditions may name items out of scope
+        if scope:
+            sections = [s for s in sections if s.code in scope]
+            items = [i for i in items if i.section.code in scope]
 
         workbook = Workbook()
         body, bold = font(), font(bold=True)
@@ -410,7 +421,7 @@ def build_workbook(assessment, *, language="ja", answers=True) -> bytes:
 
 
 def _validation_key(item, language):
-    if item.answer_type in ("yes_no", "single_choice", "multi_choice"):
+    if item.answer_type in ("yes_no", "ipa_scale", "single_choice", "multi_choice"):
         return (item.answer_type, tuple(_options(item, language)))
     return (item.answer_type,)
 
@@ -423,7 +434,7 @@ def _validation(item, language, list_ref, DataValidation):
         "showInputMessage": True,
         "errorTitle": _("Check the answer")[:32],
     }
-    if kind in ("yes_no", "single_choice", "multi_choice"):
+    if kind in ("yes_no", "ipa_scale", "single_choice", "multi_choice"):
         return DataValidation(
             type="list",
             formula1=f"={list_ref(_options(item, language))}",
@@ -532,6 +543,14 @@ def parse_cell(item, raw):
         if value == "na" and not item.allow_na:
             raise ValueError(_("This item cannot be answered “not applicable”."))
         return value
+    if kind == "ipa_scale":
+        value = _match_ipa(_key(text))
+        if value is None:
+            raise ValueError(
+                _("“%(text)s” is not one of the answers (done, partly, not done, don't know).")
+                % {"text": normal}
+            )
+        return value
     if kind == "single_choice":
         value = _match_choice(item, _key(text))
         if value is None:
@@ -557,6 +576,19 @@ def parse_cell(item, raw):
 def _yes_no_label(value, language):
     with translation.override(language):
         return str(YES_NO_LABELS[value])
+
+
+def _match_ipa(key):
+    """An IPA scale answer from its label in either language, its value or its points."""
+    for value, points in (("done", "4"), ("partly", "2"), ("not_done", "0"), ("unknown", "-1")):
+        keys = {_key(value), _key(points)}
+        for language in ("ja", "en"):
+            with translation.override(language):
+                label = str(IPA_SCALE_LABELS[value])
+            keys |= {_key(label), _key(label.rsplit("(", 1)[0])}
+        if key in keys or (value == "unknown" and key == _key("−1")):
+            return value
+    return None
 
 
 def _choice_keys(choice):
@@ -692,8 +724,11 @@ class WorkbookPlan:
         return cls(**data)
 
 
-def _plan_salt(assessment_pk, user) -> str:
-    return f"assessments.workbook.plan:{assessment_pk}:{getattr(user, 'pk', None)}"
+def _plan_salt(assessment_pk, who) -> str:
+    """Whose preview it is: a user, or a string naming another confirmer (a portal
+    invitation), so that nobody else can confirm it."""
+    who = who if isinstance(who, str) else getattr(who, "pk", None)
+    return f"assessments.workbook.plan:{assessment_pk}:{who}"
 
 
 def _read_meta(book):
@@ -901,19 +936,36 @@ def describe(plan, assessment):
 
 
 @transaction.atomic
-def apply_plan(assessment, plan: WorkbookPlan, *, user, overwrite=()) -> dict:
+def apply_plan(assessment, plan: WorkbookPlan, *, user=None, contact=None, overwrite=()) -> dict:
     """Write the new and changed answers of a confirmed plan (and the conflicts in
-    ``overwrite``, knowingly) through save_answer; all of them or none."""
+    ``overwrite``, knowingly) through save_answer, as staff ``user`` or as the vendor
+    ``contact``; all of them or none. A row whose answer already reads as the plan says
+    is left alone, so a replayed confirmation (a double click, the back button) writes
+    nothing a second time."""
+    from .models import Answer, Assessment
+
     if plan.assessment != assessment.pk or plan.version != assessment.version_id:
         raise WorkbookError(_("This preview belongs to another assessment."))
     if plan.problems:
         raise WorkbookError(_("Correct the problems in the workbook first; nothing was saved."))
+    # Two confirmations at once: the second waits here, then finds the answers written.
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).values_list("pk").first()
     items = {i.code: i for i in assessment.version.items.all()}
+    current = {
+        code: (value, comment)
+        for code, value, comment in Answer.objects.filter(assessment=assessment).values_list(
+            "item__code", "value", "comment"
+        )
+    }
     written = {"new": 0, "changed": 0, "conflict": 0}
+    wanted = 0
     for change in plan.changes:
         if change.kind == "unchanged" or (
             change.kind == "conflict" and change.code not in overwrite
         ):
+            continue
+        wanted += 1
+        if current.get(change.code) == (change.value, change.comment):
             continue
         try:
             services.save_answer(
@@ -923,6 +975,7 @@ def apply_plan(assessment, plan: WorkbookPlan, *, user, overwrite=()) -> dict:
                 comment=change.comment,
                 base_revision=change.base_revision,
                 user=user,
+                contact=contact,
             )
         except services.AnswerConflict:
             raise WorkbookError(
@@ -933,6 +986,8 @@ def apply_plan(assessment, plan: WorkbookPlan, *, user, overwrite=()) -> dict:
                 % {"code": change.code}
             ) from None
         written[change.kind] += 1
+    if wanted and not any(written.values()):
+        raise WorkbookError(_("This workbook was already imported; nothing was saved again."))
     return written
 
 

@@ -8,19 +8,21 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.access import permission_required
+from accounts.access import permission_required, role_required
 from accounts.events import record
 from accounts.models import AccessEvent, AccessReview, User
 from core.csvexport import csv_response
+from vendors.access import get_vendor_for_user
 from vendors.models import Vendor
 
 from .display import change_rows, with_related_names
+from .history import vendor_history_page
 
 PAGE_SIZE = 50
 CSV_LIMIT = 50_000
@@ -30,7 +32,12 @@ class AuditFilterForm(forms.Form):
     user = forms.ModelChoiceField(
         label=gettext_lazy("User"), queryset=User.objects.order_by("username"), required=False
     )
-    vendor = forms.IntegerField(label=gettext_lazy("Vendor ID"), required=False, min_value=1)
+    vendor = forms.CharField(
+        label=gettext_lazy("Vendor"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Part of the name, in kana or in English"),
+    )
     action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
     date_from = forms.DateField(
         label=gettext_lazy("Date from"),
@@ -68,8 +75,8 @@ def _changes(form):
         data = form.cleaned_data
         if data["user"]:
             entries = entries.filter(actor=data["user"])
-        if data["vendor"]:
-            entries = entries.filter(additional_data__vendor_id=data["vendor"])
+        if data["vendor"].strip():
+            entries = entries.filter(additional_data__vendor_id__in=_vendor_ids(data["vendor"]))
         if data["action"] != "":
             entries = entries.filter(action=int(data["action"]))
         start, end = form.bounds()
@@ -78,6 +85,21 @@ def _changes(form):
         if end:
             entries = entries.filter(timestamp__lt=end)
     return entries
+
+
+VENDOR_MATCH_LIMIT = 500
+
+
+def _vendor_ids(text):
+    """The vendors whose name, kana or English name contains ``text`` (archived ones
+    too: their history stays), at most VENDOR_MATCH_LIMIT of them."""
+    text = text.strip()
+    match = Q(name__icontains=text) | Q(name_kana__icontains=text) | Q(name_en__icontains=text)
+    return list(
+        Vendor.objects.filter(match)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:VENDOR_MATCH_LIMIT]
+    )
 
 
 def _events(form):
@@ -128,18 +150,22 @@ def _csv(kind, rows):
             _("Record"),
             _("Changes"),
             _("IP address"),
-            _("Vendor ID"),
+            _("Vendor"),
+            _("Assessment"),
         ]
         body = (
             [
                 timezone.localtime(e.timestamp).isoformat(),
-                e.actor.get_username() if e.actor else "",
+                str(e.actor) if e.actor else (e.actor_email or ""),
                 e.get_action_display(),
                 e.content_type.name if e.content_type else "",
-                e.object_repr,
-                "; ".join(f"{f}: {a} → {b}" for f, a, b in change_rows(e)),
+                e.record_label,
+                "; ".join(
+                    f"{f}: {a} → {b}" if str(a) else f"{f}: {b}" for f, a, b in change_rows(e)
+                ),
                 e.remote_addr or "",
-                (e.additional_data or {}).get("vendor_id", ""),
+                e.vendor.name if e.vendor else "",
+                e.assessment_label,
             ]
             for e in with_related_names(rows)
         )
@@ -216,3 +242,14 @@ def _idle_days():
     from django.conf import settings
 
     return settings.ACCESS_REVIEW_IDLE_DAYS
+
+
+@role_required
+def vendor_history(request, pk):
+    """A page of the vendor's history: the fragment for the vendor page's panel (htmx),
+    or a page of its own without JavaScript."""
+    vendor = get_vendor_for_user(request.user, pk)
+    context = vendor_history_page(request, vendor, request.GET.get("page"))
+    if request.headers.get("HX-Request"):
+        return render(request, "audit/_vendor_history.html", context)
+    return render(request, "audit/vendor_history.html", {**context, "nav_active": "vendors"})

@@ -18,13 +18,15 @@ Registered in benchmarks.__main__ as ``xlsx_workbooks``; on its own:
 
 import csv
 import io
+import os
 import statistics
 import sys
 import time
 
 ROUNDS = 5
 VENDOR_ROWS = 10_000
-VENDOR_ROUNDS = 3
+# BENCH_QUICK=1: one round instead of three (the same 10,000 rows).
+VENDOR_ROUNDS = 1 if os.environ.get("BENCH_QUICK") else 3
 
 
 def _answered_pair(users, version):
@@ -202,10 +204,11 @@ def xlsx_workbooks(users) -> None:
 
 
 def run() -> int:
-    """`python -m benchmarks.workbooks`: this benchmark alone, on the runner's throwaway database."""
+    """`python -m benchmarks.workbooks [vendor_import]`: this benchmark alone (or only its
+    vendor import), on the runner's throwaway database."""
     from benchmarks import __main__ as runner
 
-    runner.BENCHMARKS[:] = [xlsx_workbooks]
+    runner.BENCHMARKS[:] = [vendor_import if "vendor_import" in sys.argv[1:] else xlsx_workbooks]
     return runner.main()
 
 

@@ -24,6 +24,8 @@ from django.utils import timezone
 from assessments.access import assessments_visible_to, findings_visible_to
 from assessments.models import Assessment, Finding
 from core import batch
+from incidents.models import DEADLINE_LABELS, Incident, IncidentStep
+from incidents.presenters import raised_risk
 from vendors.access import sees_all_vendors, vendors_visible_to
 from vendors.certificates import ISO27001_2013_LAPSED_AFTER, OLD_EDITIONS
 from vendors.models import Certification, Vendor
@@ -138,7 +140,13 @@ def count_dashboard_figures(user, today):
             high=Count("pk", filter=Q(severity=Finding.Severity.HIGH)),
         )
     )
+    incidents = incident_figures(user, vendors, today)
+    # An open reportable incident raises its vendor's displayed residual risk a level.
+    for level, n in incidents.pop("raised"):
+        by_risk[level] = by_risk.get(level, 0) - n
+        by_risk[raised_risk(level)] = by_risk.get(raised_risk(level), 0) + n
     return {
+        "incidents": incidents,
         "by_risk": [(level or "none", by_risk.get(level, 0)) for level in RISK_LEVELS],
         "vendor_total": sum(by_risk.values()),
         "heat_map": heat_map,
@@ -150,6 +158,60 @@ def count_dashboard_figures(user, today):
     }
 
 
+COUNTDOWNS = 10
+INCIDENT_DEADLINES = (
+    ("quick_report", "quick_report_due_on", "quick_report_sent_on"),
+    ("notice", "notice_due_on", "notice_sent_on"),
+    ("final_report", "final_report_due_on", "final_report_sent_on"),
+)
+
+
+def incident_figures(user, vendors, today) -> dict:
+    """Open reportable incidents: how many, how many missed a deadline, the nearest
+    deadlines with their countdowns, and the vendors whose displayed risk they raise.
+    A fixed number of queries, each on an index of the due dates."""
+    live = Incident.objects.filter(reportable=True, vendor__archived_at__isnull=True).exclude(
+        status=Incident.Status.CLOSED
+    )
+    if not sees_all_vendors(user):
+        live = live.filter(vendor__in=vendors.values("pk"))
+    missed = Q()
+    for _code, due, done in INCIDENT_DEADLINES:
+        missed |= Q(**{f"{due}__lt": today, f"{done}__isnull": True})
+    counts = live.aggregate(
+        open=Count("pk"),
+        missed=Count("pk", filter=missed),
+        unreviewed=Count("pk", filter=Q(status=Incident.Status.REPORTED)),
+    )
+    upcoming = []
+    for code, due, done in INCIDENT_DEADLINES:
+        rows = (
+            live.filter(**{f"{done}__isnull": True, f"{due}__isnull": False})
+            .order_by(due, "pk")
+            .values_list("pk", "title", "vendor__name", due)[:COUNTDOWNS]
+        )
+        for pk, title, vendor_name, day in rows:
+            upcoming.append(
+                {
+                    "pk": pk,
+                    "title": title,
+                    "vendor": vendor_name,
+                    "deadline": code,
+                    "label": str(DEADLINE_LABELS[code]),
+                    "due": day,
+                    "days_left": (day - today).days,
+                    "days_overdue": max(0, (today - day).days),
+                }
+            )
+    upcoming.sort(key=lambda row: (row["due"], row["pk"]))
+    raised = list(
+        live.values_list("vendor__current_residual_risk")
+        .annotate(n=Count("vendor_id", distinct=True))
+        .order_by()
+    )
+    return {**counts, "countdowns": upcoming[:COUNTDOWNS], "raised": raised}
+
+
 def _on_change(sender, **kwargs) -> None:
     # A bulk import saves thousands of rows: it invalidates once, when it is done.
     batch.once("dashboard", invalidate_dashboard)
@@ -159,7 +221,7 @@ def connect_invalidation() -> None:
     """Called once from the dashboard app's ready(): the models the figures count."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    for model in (Vendor, Certification, Assessment, Finding):
+    for model in (Vendor, Certification, Assessment, Finding, Incident, IncidentStep):
         post_save.connect(_on_change, sender=model, dispatch_uid=f"dashboard-save-{model.__name__}")
         post_delete.connect(
             _on_change, sender=model, dispatch_uid=f"dashboard-delete-{model.__name__}"

@@ -81,12 +81,15 @@ INSTALLED_APPS = [
     "vendors",
     "questionnaires",
     "assessments",
+    "incidents",
     "reports",
     "audit",
     "dashboard",
     "portal",
     "api",
     "notifications",
+    # Last: its ready() imports every app's tasks.py, so the web process knows them too.
+    "duediligence.apps.DueDiligenceConfig",
 ]
 
 MIDDLEWARE = [
@@ -304,6 +307,19 @@ if REPORT_LEASE_SECONDS <= 2 * REPORT_HEARTBEAT_SECONDS:
     raise ImproperlyConfigured("REPORT_LEASE_SECONDS must exceed two heartbeats.")
 if REPORT_HARD_TIME_LIMIT <= REPORT_SOFT_TIME_LIMIT:
     raise ImproperlyConfigured("REPORT_HARD_TIME_LIMIT must be longer than REPORT_SOFT_TIME_LIMIT.")
+# The organisation that issues the reports: its name on every PDF's cover and sign-off
+# block (in English reports the English name when set), and its logo, a PNG, JPEG or SVG
+# file on the server (read when a report is rendered; empty: no logo).
+REPORT_ISSUER_NAME = env_str("REPORT_ISSUER_NAME", "")
+REPORT_ISSUER_NAME_EN = env_str("REPORT_ISSUER_NAME_EN", "")
+REPORT_ISSUER_LOGO = env_str("REPORT_ISSUER_LOGO", "")
+if REPORT_ISSUER_LOGO and Path(REPORT_ISSUER_LOGO).suffix.lower() not in (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".svg",
+):
+    raise ImproperlyConfigured("REPORT_ISSUER_LOGO must be a .png, .jpg or .svg file.")
 CELERY_BEAT_SCHEDULE = {
     # Often, and cheap (an indexed look at reports left rendering): a report whose
     # worker died is rendered again soon after its lease, kept alive by a heartbeat, ends.
@@ -397,16 +413,22 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Portal links are bearer secrets: every handler prints a short hash prefix instead.
-    "filters": {"portal_tokens": {"()": "portal.redaction.RedactPortalTokens"}},
+    "filters": {
+        "portal_tokens": {"()": "portal.redaction.RedactPortalTokens"},
+        "quiet_refusals": {"()": "duediligence.logs.QuietRefusals"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["portal_tokens"],
+            "filters": ["portal_tokens", "quiet_refusals"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own console handler (with DEBUG on) would print every traceback a
+        # second time beside ours; its records reach the root handler above instead.
+        "django": {"level": "INFO"},
         # WeasyPrint's progress logger reports every step of every render.
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -32,3 +32,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
     _options["options"] = (_options.get("options", "") + " -c synchronous_commit=off").strip()
+# Browser tests slow answer saves on purpose (settings.SLOW_SAVES_SECONDS = 0.8) to prove
+# that a save in flight never wipes what the user types meanwhile; off everywhere else.
+MIDDLEWARE = [*MIDDLEWARE, "tests.slow_server.SlowSavesMiddleware"]  # noqa: F405
+SLOW_SAVES_SECONDS = 0

@@ -49,6 +49,7 @@ urlpatterns = [
     ),
     path("checklist/", include("questionnaires.urls")),
     path("", include("assessments.urls")),
+    path("incidents/", include("incidents.urls")),
     path("reports/", include("reports.urls")),
     path("portal/", include("portal.urls")),
     path("", include("portal.staff_urls")),

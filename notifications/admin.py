@@ -18,7 +18,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "channel", "kind")
     search_fields = ("object_key", "recipient_key", "email", "error")
-    list_select_related = ("user",)
+    list_select_related = ("user", "contact")
 
     def has_add_permission(self, request):
         return False

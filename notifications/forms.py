@@ -10,7 +10,7 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, current: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        for kind in registry.kinds():
+        for kind in registry.user_kinds():
             choices = [c for c in Channel.choices if kind.can_disable or c[0] != Channel.OFF]
             self.fields[kind.code] = forms.ChoiceField(
                 label=kind.label,
@@ -28,7 +28,7 @@ class NotificationFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds"))] + [
-            (k.code, k.label) for k in registry.kinds()
+            (k.code, k.label) for k in registry.user_kinds()
         ]
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import roles
 from accounts.models import AccessReview, User
 from assessments.models import Finding
+from incidents.models import DEADLINE_LABELS, Incident
 from vendors.models import Certification, Vendor
 
 from .registry import OVERDUE, EventKind, Occurrence, Recipient, Step, register
@@ -214,6 +215,7 @@ def findings_due(today: date, first: date | None, last: date):
             "pk",
             "due_date",
             "owner",
+            "assessment_id",
             "item__code",
             "vendor__name",
             "vendor__name_en",
@@ -345,5 +347,114 @@ register(
         due=access_review_due,
         can_disable=False,
         order=50,
+    )
+)
+
+
+# --- incidents: the breach clock ---
+
+INCIDENT_DEADLINES = {
+    # code: (due field, done field)
+    "quick_report": ("quick_report_due_on", "quick_report_sent_on"),
+    "notice": ("notice_due_on", "notice_sent_on"),
+    "final_report": ("final_report_due_on", "final_report_sent_on"),
+}
+
+
+def _deadline_label(code: str) -> dict:
+    from django.utils.translation import override
+
+    out = {}
+    for language in ("ja", "en"):
+        with override(language):
+            out[language] = str(DEADLINE_LABELS[code])
+    return out
+
+
+def _incident_people(incident, staff_managers) -> list:
+    vendor = incident.vendor
+    people = {u.pk: u for u in _active([vendor.owner, *vendor.assigned_staff.all()])}
+    for manager in staff_managers:
+        people.setdefault(manager.pk, manager)
+    return list(people.values())
+
+
+def incident_deadlines_due(today: date, first: date | None, last: date):
+    """The open deadlines of open reportable incidents due in [first, last]: a reminder
+    before each, and one when missed. The due date is part of the object, so a deadline
+    that moves (the facts changed) is reminded of again."""
+    open_incidents = (
+        Incident.objects.filter(reportable=True, vendor__archived_at__isnull=True)
+        .exclude(status=Incident.Status.CLOSED)
+        .select_related("vendor__owner")
+        .prefetch_related("vendor__assigned_staff")
+    )
+    chiefs = managers()
+    for code, (due_field, done_field) in INCIDENT_DEADLINES.items():
+        rows = open_incidents.filter(**{f"{due_field}__lte": last, f"{done_field}__isnull": True})
+        if first is not None:
+            rows = rows.filter(**{f"{due_field}__gte": first})
+        label = _deadline_label(code)
+        for incident in rows.order_by(due_field, "pk"):
+            due = getattr(incident, due_field)
+            yield Occurrence(
+                object_key=f"incident:{incident.pk}:{code}:{due.isoformat()}",
+                context={
+                    "vendor": vendor_names(incident.vendor),
+                    "deadline": label,
+                    "due_on": due.isoformat(),
+                },
+                url=reverse("incidents:detail", args=[incident.pk]),
+                recipients=[Recipient.for_user(u) for u in _incident_people(incident, chiefs)],
+                obj=incident,
+            )
+
+
+def incident_reported(incident) -> Occurrence:
+    return Occurrence(
+        object_key=f"incident:{incident.pk}",
+        context={"vendor": vendor_names(incident.vendor)},
+        url=reverse("incidents:detail", args=[incident.pk]),
+        recipients=[Recipient.for_user(u) for u in _incident_people(incident, managers())],
+        obj=incident,
+    )
+
+
+register(
+    EventKind(
+        code="incident_reported",
+        label=_("Incident reported by a vendor"),
+        subject=_("A vendor reported an incident"),
+        summary=_("%(vendor)s reported an incident through the portal. The clock is running."),
+        detail=_(
+            "Review the facts: they decide whether the PPC must be told (個人情報保護法第26条)."
+        ),
+        can_disable=False,
+        order=60,
+    )
+)
+register(
+    EventKind(
+        code="incident_deadline_due",
+        label=_("Incident deadline near"),
+        subject=_("An incident deadline is near"),
+        summary=_("%(deadline)s for the incident at %(vendor)s is due on %(due_on)s."),
+        steps=(Step("3", 3), Step("1", 1), Step("0", 0)),
+        due=incident_deadlines_due,
+        can_disable=False,
+        order=61,
+    )
+)
+register(
+    EventKind(
+        code="incident_deadline_missed",
+        label=_("Incident deadline missed"),
+        subject=_("An incident deadline was missed"),
+        summary=_("%(deadline)s for the incident at %(vendor)s was due on %(due_on)s."),
+        detail=_("Send it now and record it on the incident's timeline."),
+        steps=(OVERDUE,),
+        due=incident_deadlines_due,
+        can_disable=False,
+        order=62,
     )
 )

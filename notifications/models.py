@@ -43,6 +43,15 @@ class Delivery(models.Model):
         related_name="+",
         verbose_name=_("user"),
     )
+    # Or a vendor contact, who has no account (portal reminders, shared findings).
+    contact = models.ForeignKey(
+        "vendors.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("vendor contact"),
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)

@@ -4,6 +4,7 @@ that assessments and reports never import this app."""
 from django.dispatch import receiver
 
 from assessments.signals import workflow_step
+from incidents.signals import incident_reported
 from reports.signals import report_ready
 
 from . import kinds, services
@@ -26,3 +27,8 @@ def on_workflow_step(sender, assessment, action, **kwargs):
 @receiver(report_ready, dispatch_uid="notifications.report_ready")
 def on_report_ready(sender, report, **kwargs):
     services.notify("report_ready", kinds.report_ready(report))
+
+
+@receiver(incident_reported, dispatch_uid="notifications.incident_reported")
+def on_incident_reported(sender, incident, **kwargs):
+    services.notify("incident_reported", kinds.incident_reported(incident))

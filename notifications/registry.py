@@ -42,6 +42,11 @@ class Recipient:
     # A channel the kind imposes on this recipient (managers hear of expiries in the
     # digest), whatever their preference.
     channel: str | None = None
+    # A vendor contact (vendors.Contact): no account, no bell, no preferences.
+    contact: object | None = None
+    # The page for this recipient when it is not the occurrence's (a contact cannot open
+    # staff pages: theirs is the portal).
+    url: str | None = None
 
     @classmethod
     def for_user(cls, user, *, channel: str | None = None) -> "Recipient":
@@ -51,6 +56,19 @@ class Recipient:
             language=user.language or settings.LANGUAGE_CODE,
             user=user,
             channel=channel,
+        )
+
+    @classmethod
+    def for_contact(cls, contact, *, language: str, url: str | None = None) -> "Recipient":
+        """A vendor contact, told immediately (they have no preferences to choose from)
+        in the language they chose in the portal."""
+        return cls(
+            key=f"contact:{contact.pk}",
+            email=contact.email or "",
+            language=language or settings.LANGUAGE_CODE,
+            contact=contact,
+            channel="immediate",
+            url=url,
         )
 
 
@@ -103,6 +121,8 @@ class EventKind:
     html_template: str = "notifications/email/message.html"
     order: int = 100
     extra: dict = field(default_factory=dict)
+    # "vendor": told only to vendor contacts, so not on anyone's preferences page.
+    audience: str = "staff"
 
     @property
     def is_reminder(self) -> bool:
@@ -150,6 +170,11 @@ def get(code: str) -> EventKind:
 
 def kinds() -> list[EventKind]:
     return sorted(_kinds.values(), key=lambda k: (k.order, k.code))
+
+
+def user_kinds() -> list[EventKind]:
+    """The kinds a user may hear of: their preferences page and the bell's filter."""
+    return [k for k in kinds() if k.audience != "vendor"]
 
 
 def reminder_kinds() -> list[EventKind]:

@@ -144,12 +144,13 @@ def record(kind: registry.EventKind, occurrences, *, step: str = "", dry_run: bo
                     recipient_key=r.key,
                     step=s,
                     user=r.user,
+                    contact=r.contact,
                     email=r.email,
                     language=r.language,
                     channel=c,
                     status=Delivery.Status.PENDING if r.email else Delivery.Status.IN_APP,
                     context=o.context,
-                    url=o.url,
+                    url=o.url if r.url is None else r.url,
                     batch=batch,
                     created_at=now,
                 )
@@ -318,6 +319,8 @@ def build_message(delivery: Delivery, *, connection=None) -> EmailMultiAlternati
             "link": absolute(delivery.url),
             "preferences": absolute("/notifications/preferences/"),
             "can_disable": kind.can_disable,
+            # A vendor contact has no account: no preferences to point to.
+            "for_user": delivery.user_id is not None,
         }
         subject = _one_line(f"[DueDiligence] {kind.subject}")
         text = render_to_string(kind.text_template, context)
@@ -555,4 +558,4 @@ def set_preferences(user, choices: dict[str, str]) -> None:
 
 def preferences_of(user) -> dict[str, str]:
     chosen = dict(Preference.objects.filter(user=user).values_list("kind", "channel"))
-    return {k.code: chosen.get(k.code, k.default_channel) for k in registry.kinds()}
+    return {k.code: chosen.get(k.code, k.default_channel) for k in registry.user_kinds()}

@@ -90,7 +90,7 @@ def preferences(request):
         services.set_preferences(request.user, form.cleaned_data)
         messages.success(request, _("Your notification preferences were saved."))
         return redirect("notifications:preferences")
-    rows = [(form[k.code], k) for k in registry.kinds()]
+    rows = [(form[k.code], k) for k in registry.user_kinds()]
     return render(request, "notifications/preferences.html", {"form": form, "rows": rows})
 
 
@@ -141,7 +141,7 @@ def calendar_feed(request, token):
 @permission_required("manage_users")
 def deliveries(request):
     form = DeliveryFilterForm(request.GET or None)
-    rows = Delivery.objects.select_related("user").order_by("-created_at", "-pk")
+    rows = Delivery.objects.select_related("user", "contact").order_by("-created_at", "-pk")
     if form.is_valid():
         if form.cleaned_data["status"]:
             rows = rows.filter(status=form.cleaned_data["status"])

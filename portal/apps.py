@@ -10,6 +10,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Vendor portal")
 
     def ready(self):
+        from . import notices  # noqa: F401 - registers the portal's kinds of notification
+
         # Handlers configured by others (runserver's django.server, gunicorn's access log
         # when it shares the process) get the token filter too: a link is a bearer secret.
         from .redaction import RedactPortalTokens

@@ -28,6 +28,10 @@ ACTIONS = {
     "delegation_revoked": _("Delegation revoked through the portal"),
     "replied": _("Question answered through the portal"),
     "proposed": _("Remediation proposed through the portal"),
+    "incident_reported": _("Incident reported through the portal"),
+    "incident_updated": _("Incident updated through the portal"),
+    "workbook_downloaded": _("Questionnaire workbook downloaded through the portal"),
+    "workbook_imported": _("Questionnaire workbook imported through the portal"),
     "language": _("Portal language chosen"),
     "logged_out": _("Portal session ended"),
 }

@@ -3,7 +3,6 @@ name no vendor, no finding and no assessment detail. Names come from data, so th
 are stripped of control characters before they reach a header, and the link's host is
 SITE_URL, never the Host header of whoever triggered the sending."""
 
-import contextlib
 import logging
 import smtplib
 import unicodedata
@@ -24,7 +23,6 @@ SUBJECTS = {
     "remediation": lambda: _("Request to plan the remediation of findings"),
     "code": lambda: _("Your confirmation code"),
     "returned": lambda: _("Questions about your answers"),
-    "submitted": lambda: _("A vendor submitted answers in the portal"),
 }
 
 
@@ -95,27 +93,4 @@ def send_returned(invitation, questions: int) -> None:
         to_email=contact.email,
         language=invitation.language,
         context={"invitation": invitation, "questions": questions},
-    )
-
-
-def send_submitted(invitation) -> None:
-    staff = invitation.created_by
-    if staff is None or not staff.email:
-        return
-    # Logged when it fails; the submission itself stands and shows on the assessment page.
-    with contextlib.suppress(ValidationError):
-        _send_submitted(invitation, staff)
-
-
-def _send_submitted(invitation, staff):
-    send(
-        "submitted",
-        to_name=str(staff),
-        to_email=staff.email,
-        language=staff.language or settings.LANGUAGE_CODE,
-        context={
-            "invitation": invitation,
-            "assessment_url": settings.SITE_URL.rstrip("/")
-            + reverse("assessments:detail", args=[invitation.assessment_id]),
-        },
     )

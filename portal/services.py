@@ -18,13 +18,15 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from assessments import services as assessment_services
+from assessments import workbook
 from assessments.findings import update_finding
 from assessments.models import Assessment, Finding
 from core import events
+from core.xlsx import check_size
 from vendors.models import Contact
 from vendors.uploads import store_upload
 
-from . import emails, ratelimit
+from . import emails, notices, ratelimit
 from .models import AnswerReview, Invitation, PortalUpload, RemediationProposal, ReviewMessage
 
 MAX_TEXT = 5000
@@ -323,6 +325,68 @@ def add_evidence(invitation, item, upload):
     return stored
 
 
+# The questionnaire workbook, downloaded and uploaded filled in
+
+
+def _workbook_signer(invitation) -> str:
+    # Only this invitation's portal session (of this link generation) can confirm it.
+    return f"portal-invitation:{invitation.pk}:{invitation.session_epoch}"
+
+
+def workbook_for(invitation, *, language) -> bytes:
+    """The questionnaire of the invitation's sections, with the answers so far."""
+    if invitation.kind != Invitation.Kind.QUESTIONNAIRE:
+        raise PermissionDenied
+    return workbook.build_workbook(
+        invitation.assessment, language=language, sections=invitation.sections or None
+    )
+
+
+def read_workbook(invitation, upload):
+    """A preview (WorkbookPlan) of what the filled workbook would change, with a
+    problem for each row outside the invitation's sections; raises WorkbookError or
+    SpreadsheetRefused for a file refused whole. Nothing is written."""
+    if not can_answer(invitation):
+        raise ValidationError(_("Your answers are submitted and locked."), code="locked")
+    check_size(upload.size)
+    plan = workbook.read_workbook(upload.read(), upload.name, invitation.assessment)
+    sections = dict(invitation.assessment.version.items.values_list("code", "section__code"))
+    for change in plan.changes:
+        if change.kind != "unchanged" and not invitation.covers(sections.get(change.code, "")):
+            plan.problems.append(
+                workbook.Problem(
+                    change.sheet,
+                    f"A{change.row}",
+                    _("Item %(code)s is not in the sections you were asked to answer.")
+                    % {"code": change.code},
+                )
+            )
+    for change in plan.changes:
+        # Our staff stay nameless to the vendor.
+        if change.theirs_by:
+            change.theirs_by = _("the requesting company")
+    return plan
+
+
+def workbook_token(invitation, plan) -> str:
+    return plan.to_token(_workbook_signer(invitation))
+
+
+def confirm_workbook(invitation, token: str, *, overwrite=()) -> dict:
+    """Write a confirmed preview, every answer as given by the invitation's contact,
+    or nothing (WorkbookError says why)."""
+    if not can_answer(invitation):
+        raise ValidationError(_("Your answers are submitted and locked."), code="locked")
+    plan = workbook.WorkbookPlan.from_token(
+        token, invitation.assessment, _workbook_signer(invitation)
+    )
+    written = workbook.apply_plan(
+        invitation.assessment, plan, contact=invitation.contact, overwrite=set(overwrite)
+    )
+    _touch(invitation, started=True)
+    return written
+
+
 def unanswered_in_scope(invitation, evaluation):
     return [i for i in evaluation.unanswered_items() if invitation.covers(i.section.code)]
 
@@ -339,7 +403,9 @@ def submit(invitation, *, unanswered=()):
     row.submitted_at = row.last_activity_at = timezone.now()
     row.save(update_fields=["submitted_at", "last_activity_at"])
     invitation.refresh_from_db()
-    transaction.on_commit(lambda: emails.send_submitted(invitation))
+    # Owner and assigned staff hear of it through notifications (preferences, digest,
+    # never twice); its e-mails go out after commit.
+    notices.notify_submitted(invitation)
     # Webhooks (api) hear of it through the shared event registry.
     events.emit(
         "vendor.submitted",
@@ -467,7 +533,7 @@ def reply(invitation, review, *, text, file=None):
             PortalUpload.objects.create(
                 stored_file=stored, invitation=invitation, contact=invitation.contact
             )
-        ReviewMessage.objects.create(
+        message = ReviewMessage.objects.create(
             review=review,
             contact=invitation.contact,
             text=text,
@@ -476,6 +542,7 @@ def reply(invitation, review, *, text, file=None):
         )
         review.status = AnswerReview.Status.ANSWERED
         review.save()
+        notices.notify_replied(invitation, message)
     _touch(invitation)
     return review
 

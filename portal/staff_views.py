@@ -5,11 +5,13 @@ through the assessment access rules (assessments.access)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import role_required
 from assessments.access import (
@@ -19,6 +21,7 @@ from assessments.access import (
     get_assessment_for_user,
 )
 from assessments.evaluation import evaluate
+from core import confirm
 from core.access import visible_or_404
 from vendors.models import StoredFile
 from vendors.uploads import file_response
@@ -83,9 +86,16 @@ def create(request, pk):
 ACTIONS = ("revoke", "extend", "resend")
 
 
-@require_POST
-@role_required
 def action(request, pk, name):
+    # Only revoking has a page to GET (it asks first); the others stay POST only.
+    if request.method != "POST" and name != "revoke":
+        return HttpResponseNotAllowed(["POST"])
+    return _action(request, pk, name)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required
+def _action(request, pk, name):
     invitation = visible_or_404(
         Invitation.objects.filter(
             assessment__in=assessments_visible_to(request.user).values("pk")
@@ -96,6 +106,9 @@ def action(request, pk, name):
         raise PermissionDenied
     if name not in ACTIONS:
         raise Http404
+    # Revoking cannot be undone: it asks first (core.confirm); the others are harmless.
+    if name == "revoke" and not confirm.is_confirmed(request):
+        return _confirm_revoke(request, invitation)
     try:
         if name == "revoke":
             services.revoke(invitation)
@@ -109,6 +122,39 @@ def action(request, pk, name):
     except (ValidationError, ValueError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     return redirect(_panel(invitation.assessment))
+
+
+def _confirm_revoke(request, invitation):
+    if invitation.revoked_at:
+        messages.info(request, _("The invitation is already revoked."))
+        return redirect(_panel(invitation.assessment))
+    titles = {s.code: s.title for s in invitation.assessment.version.sections.all()}
+    if invitation.kind == Invitation.Kind.REMEDIATION:
+        scope = invitation.get_kind_display()
+    else:
+        sections = [titles.get(code, code) for code in invitation.sections]
+        scope = "、".join(sections) or _("Whole questionnaire")
+    return confirm.confirmation_page(
+        request,
+        title=_("Revoke the invitation"),
+        question=_(
+            "Revoke the link of %(contact)s? It stops working at once, with the links it was "
+            "delegated to; answers already given stay."
+        )
+        % {"contact": invitation.contact.name},
+        action_url=request.path,
+        confirm_label=_("Revoke"),
+        cancel_url=_panel(invitation.assessment),
+        details=[
+            (_("Contact"), f"{invitation.contact.name} <{invitation.contact.email}>"),
+            (_("Scope"), scope),
+            (
+                _("Link expires"),
+                date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT"),
+            ),
+        ],
+        extra={"nav_active": "assessments"},
+    )
 
 
 @role_required

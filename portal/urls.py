@@ -19,4 +19,10 @@ urlpatterns = [
     path("delegations/<int:pk>/revoke/", views.delegation_revoke, name="delegation_revoke"),
     path("questions/<int:pk>/reply/", views.reply, name="reply"),
     path("findings/<int:pk>/", views.finding, name="finding"),
+    path("incidents/", views.incidents, name="incidents"),
+    path("incidents/new/", views.incident_new, name="incident_new"),
+    path("incidents/<int:pk>/", views.incident, name="incident"),
+    path("workbook/", views.workbook, name="workbook"),
+    path("workbook/import/", views.workbook_import, name="workbook_import"),
+    path("workbook/confirm/", views.workbook_confirm, name="workbook_confirm"),
 ]

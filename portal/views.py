@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.events import client_address
+from assessments.answering import answer_saved_response, number_sent
 from assessments.answers import (
     AnswerError,
     display_answer,
@@ -26,6 +27,12 @@ from assessments.answers import (
 )
 from assessments.evaluation import evaluate
 from assessments.services import AnswerConflict
+from assessments.workbook import WorkbookError, describe, workbook_filename
+from assessments.workbook_views import WorkbookUploadForm
+from core.xlsx import SpreadsheetRefused, xlsx_response
+from incidents import services as incident_services
+from incidents.forms import ContactIncidentForm
+from incidents.models import Incident, IncidentStep
 from vendors.forms import UploadField
 from vendors.models import StoredFile
 from vendors.uploads import file_response
@@ -204,6 +211,39 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+def _portal_row(row, problem, *, mine, threads):
+    problem = problem or {}
+    return {
+        "item": row.item,
+        "answer": row.answer,
+        "visible": row.visible,
+        "display": row.display,
+        "value": problem.get("value", row.value),
+        "comment": problem.get("comment", row.comment),
+        "revision": problem.get("revision", row.answer.revision if row.answer else 0),
+        "error": problem.get("error"),
+        "conflict": problem.get("conflict"),
+        "yes_no_options": yes_no_options(row.item),
+        "choice_options": row.item.choice_options(),
+        # Only the vendor's own files: our evidence stays ours.
+        "evidence": [f for f in row.evidence if f.pk in mine],
+        "thread": threads.get(row.item.pk),
+    }
+
+
+def _navigation(progress, section):
+    """The section's progress and its neighbours among the sections of the invitation."""
+    codes = [row[0].code for row in progress]
+    index = codes.index(section.code)
+    _s, answered, shown, _missing = progress[index]
+    return {
+        "section_answered": answered,
+        "section_shown": shown,
+        "previous_section": progress[index - 1][0] if index > 0 else None,
+        "next_section": progress[index + 1][0] if index + 1 < len(progress) else None,
+    }
+
+
 def _section_context(invitation, code, *, problems=None):
     if not invitation.covers(code) or invitation.kind != Invitation.Kind.QUESTIONNAIRE:
         raise Http404
@@ -221,34 +261,19 @@ def _section_context(invitation, code, *, problems=None):
         r.item_id: r for r in services.questions_for(invitation) if r.item.section_id == section.pk
     }
     problems = problems or {}
-    rows = []
-    for row in evaluation.item_rows(section):
-        problem = problems.get(row.item.code, {})
-        rows.append(
-            {
-                "item": row.item,
-                "answer": row.answer,
-                "visible": row.visible,
-                "display": row.display,
-                "value": problem.get("value", row.value),
-                "comment": problem.get("comment", row.comment),
-                "revision": problem.get("revision", row.answer.revision if row.answer else 0),
-                "error": problem.get("error"),
-                "conflict": problem.get("conflict"),
-                "yes_no_options": yes_no_options(row.item),
-                "choice_options": row.item.choice_options(),
-                # Only the vendor's own files: our evidence stays ours.
-                "evidence": [f for f in row.evidence if f.pk in mine],
-                "thread": threads.get(row.item.pk),
-            }
-        )
+    rows = [
+        _portal_row(row, problems.get(row.item.code), mine=mine, threads=threads)
+        for row in evaluation.item_rows(section)
+    ]
+    progress = _progress(invitation, evaluation)
     return {
         "invitation": invitation,
         "section": section,
         "rows": rows,
-        "progress": _progress(invitation, evaluation),
+        "progress": progress,
         "can_answer": services.can_answer(invitation),
         "evidence_field": UploadField(required=False),
+        **_navigation(progress, section),
     }
 
 
@@ -308,11 +333,40 @@ def answer(request, code):
             messages.success(request, _("Answer saved."))
             return redirect(reverse("portal:section", args=[item.section.code]) + f"#item-{code}")
         problem = None
-    context = _section_context(
-        invitation, item.section.code, problems={code: problem} if problem else None
+    if not request.htmx:
+        context = _section_context(invitation, item.section.code, problems={code: problem})
+        return render(request, "portal/section.html", context, status=422)
+    return _answer_saved(request, invitation, item, problem)
+
+
+def _answer_saved(request, invitation, item, problem):
+    """Only what a save changed (the item's status, revision, "answered by" line, the
+    progress), as in the staff pages: never the fields the vendor may be typing in."""
+    evaluation = evaluate(invitation.assessment)
+    section = next(s for s in evaluation.sections if s.pk == item.section_id)
+    (row,) = evaluation.item_rows(codes=[item.code])
+    if row.answer is not None:
+        prefetch_related_objects([row.answer], "answered_by_contact")
+    row = _portal_row(row, problem, mine=set(), threads={})
+    progress = _progress(invitation, evaluation)
+    posted = request.POST.get("value", "")
+    context = {
+        "invitation": invitation,
+        "section": section,
+        "row": row,
+        "item": item,
+        "progress": progress,
+        "oob": True,
+        "number_sent": number_sent(item, row["value"], posted, problem),
+        **_navigation(progress, section),
+    }
+    return answer_saved_response(
+        request,
+        "portal/_answer_saved.html",
+        context,
+        evaluation=evaluation,
+        section=section,
     )
-    status = 200 if problem is None or request.htmx else 422
-    return render(request, "portal/section.html", context, status=status)
 
 
 @require_POST
@@ -469,3 +523,142 @@ def finding(request, pk):
             "language": translation.get_language(),
         },
     )
+
+
+# --- incidents: a contact reports a leak and sees only what it reported ---
+
+
+def _my_incidents(invitation):
+    return Incident.objects.filter(
+        reported_by_contact=invitation.contact, vendor_id=invitation.contact.vendor_id
+    )
+
+
+@portal_page
+def incidents(request):
+    invitation = request.invitation
+    return render(
+        request,
+        "portal/incidents.html",
+        {"invitation": invitation, "incidents": _my_incidents(invitation).order_by("-aware_at")},
+    )
+
+
+@portal_page
+def incident_new(request):
+    invitation = request.invitation
+    form = ContactIncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reported = incident_services.record_incident(
+                vendor=invitation.contact.vendor, contact=invitation.contact, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            audit.record(request, invitation, "incident_reported", str(reported.pk))
+            messages.success(
+                request, _("Thank you. We have your report and will contact you shortly.")
+            )
+            return redirect("portal:incident", pk=reported.pk)
+    return render(request, "portal/incident_form.html", {"invitation": invitation, "form": form})
+
+
+@portal_page
+def incident(request, pk):
+    """The contact's own report: it may add what it learns (the count grows) and notes."""
+    invitation = request.invitation
+    reported = get_object_or_404(_my_incidents(invitation), pk=pk)
+    editable = reported.is_open
+    form = ContactIncidentForm(request.POST or None, instance=reported) if editable else None
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        note = request.POST.get("note", "").strip()[:4000]
+        try:
+            incident_services.update_incident(
+                reported, contact=invitation.contact, **form.cleaned_data
+            )
+            if note:
+                incident_services.add_step(
+                    reported, kind=IncidentStep.Kind.NOTE, note=note, contact=invitation.contact
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            audit.record(request, invitation, "incident_updated", str(reported.pk))
+            messages.success(request, _("Your update was sent."))
+            return redirect("portal:incident", pk=reported.pk)
+    steps = reported.steps.select_related("recorded_by", "recorded_by_contact")
+    return render(
+        request,
+        "portal/incident.html",
+        {"invitation": invitation, "incident": reported, "form": form, "steps": steps},
+    )
+
+
+def _workbook_language(request) -> str:
+    chosen = request.GET.get("lang") or translation.get_language() or request.invitation.language
+    return "en" if chosen[:2] == "en" else "ja"
+
+
+@portal_page
+def workbook(request):
+    """The questionnaire of the invitation's sections as a workbook to fill offline."""
+    invitation = request.invitation
+    if invitation.kind != Invitation.Kind.QUESTIONNAIRE:
+        raise Http404
+    language = _workbook_language(request)
+    content = services.workbook_for(invitation, language=language)
+    audit.record(request, invitation, "workbook_downloaded")
+    return xlsx_response(workbook_filename(invitation.assessment, language), content)
+
+
+@portal_page
+def workbook_import(request):
+    """Upload the filled workbook and see what it would change; nothing is saved yet."""
+    invitation = request.invitation
+    if invitation.kind != Invitation.Kind.QUESTIONNAIRE:
+        raise Http404
+    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.read_workbook(invitation, form.cleaned_data["file"])
+        except (SpreadsheetRefused, WorkbookError, ValidationError) as error:
+            form.add_error("file", " ".join(getattr(error, "messages", [str(error)])))
+    context = {
+        "invitation": invitation,
+        "form": form,
+        "plan": plan,
+        "can_answer": services.can_answer(invitation),
+    }
+    if plan is not None:
+        context["rows"] = describe(plan, invitation.assessment)
+        context["token"] = services.workbook_token(invitation, plan) if plan.applicable else ""
+    status = 422 if form.errors or (plan is not None and not plan.applicable) else 200
+    return render(request, "portal/workbook_import.html", context, status=status)
+
+
+@require_POST
+@portal_page
+def workbook_confirm(request):
+    invitation = request.invitation
+    if invitation.kind != Invitation.Kind.QUESTIONNAIRE:
+        raise Http404
+    try:
+        written = services.confirm_workbook(
+            invitation, request.POST.get("plan", ""), overwrite=request.POST.getlist("overwrite")
+        )
+    except (WorkbookError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("portal:workbook_import")
+    audit.record(
+        request, invitation, "workbook_imported", ", ".join(f"{k}={v}" for k, v in written.items())
+    )
+    messages.success(
+        request,
+        _("The workbook was imported: %(new)s new, %(changed)s changed, %(conflict)s replaced.")
+        % written,
+    )
+    return redirect("portal:home")

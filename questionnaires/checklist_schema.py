@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 __all__ = [
     "ANSWER_TYPES",
     "CHOICE_TYPES",
+    "IPA_SCALE_VALUES",
     "ISO27001_CONTROL_COUNTS",
     "LANGUAGES",
     "RISK_AREAS",
@@ -55,6 +56,7 @@ class AnswerType(TextChoices):
     SINGLE_CHOICE = "single_choice", gettext_lazy("One choice")
     MULTI_CHOICE = "multi_choice", gettext_lazy("Several choices")
     NUMBER = "number", gettext_lazy("Number")
+    IPA_SCALE = "ipa_scale", gettext_lazy("IPA four levels (done / partly / not done / don't know)")
     DATE = "date", gettext_lazy("Date")
     TEXT = "text", gettext_lazy("Free text")
 
@@ -78,6 +80,8 @@ RISK_AREAS = tuple(RiskArea.values)
 # Answer values of a yes_no item ("na" only where the item allows N/A).
 YES_NO_VALUES = ("yes", "partial", "no")
 NA_VALUE = "na"
+# Answer values of an ipa_scale item: IPA's self-check, 4 / 2 / 0 / -1 points.
+IPA_SCALE_VALUES = ("done", "partly", "not_done", "unknown")
 # Number of controls per ISO/IEC 27001:2022 Annex A theme (5 organizational,
 # 6 people, 7 physical, 8 technological).
 ISO27001_CONTROL_COUNTS = {5: 37, 6: 8, 7: 14, 8: 34}
@@ -970,6 +974,8 @@ class _Checker:
                 continue  # the target itself had errors, already reported
             if target.type == "yes_no":
                 allowed = YES_NO_VALUES + ((NA_VALUE,) if target.allow_na else ())
+            elif target.type == "ipa_scale":
+                allowed = IPA_SCALE_VALUES
             elif target.type in CHOICE_TYPES:
                 allowed = tuple(choice.value for choice in target.choices)
             else:

@@ -112,6 +112,17 @@ def _item_from_doc(idoc: ItemDoc, version, section, position) -> Item:
     )
 
 
+@transaction.atomic
+def import_standard(doc: ChecklistDoc, report: dict, *, user=None) -> ChecklistVersion:
+    """A questionnaire imported from a standard format (VSAQ, CAIQ): a checklist of its
+    own, never the default, with one draft version that keeps the import report."""
+    checklist = Checklist.objects.create(name_ja=doc.name["ja"], name_en=doc.name["en"])
+    version = import_doc(doc, checklist=checklist, user=user)
+    version.import_report = report
+    version.save(update_fields=["import_report"])
+    return version
+
+
 def version_to_doc(version: ChecklistVersion) -> ChecklistDoc:
     sections = version.sections.prefetch_related("items").order_by("position", "pk")
     return _doc(version, [(s, list(s.items.all())) for s in sections])
@@ -219,19 +230,64 @@ def _log_status(version: ChecklistVersion, old: str, new: str, user) -> None:
     )
 
 
+def default_checklist() -> Checklist | None:
+    """The checklist new assessments start on: the one marked default, else (for an
+    installation that never marked one) the oldest checklist."""
+    return (
+        Checklist.objects.filter(is_default=True).first()
+        or Checklist.objects.order_by("created_at", "pk").first()
+    )
+
+
 def current_version(checklist=None) -> ChecklistVersion | None:
-    """The published version new assessments start on."""
-    versions = ChecklistVersion.objects.filter(status=ChecklistVersion.Status.PUBLISHED)
-    if checklist is not None:
-        versions = versions.filter(checklist=checklist)
-    return versions.select_related("checklist").order_by("-published_at", "-pk").first()
+    """The published version of ``checklist`` (by default the default checklist) that
+    new assessments start on. Another checklist's newer version never takes over."""
+    checklist = checklist or default_checklist()
+    if checklist is None:
+        return None
+    return (
+        ChecklistVersion.objects.filter(
+            checklist=checklist, status=ChecklistVersion.Status.PUBLISHED
+        )
+        .select_related("checklist")
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+
+
+def published_checklists():
+    """Checklists with a published version, the default first: what an assessment can
+    start on."""
+    return (
+        Checklist.objects.filter(versions__status=ChecklistVersion.Status.PUBLISHED)
+        .distinct()
+        .order_by("-is_default", "created_at", "pk")
+    )
+
+
+@transaction.atomic
+def make_default(checklist: Checklist, *, user=None) -> None:
+    """Mark ``checklist`` as the one new assessments start on."""
+    previous = list(Checklist.objects.filter(is_default=True).exclude(pk=checklist.pk))
+    for old in previous:
+        old.is_default = False
+        old.save(update_fields=["is_default"])
+    if not checklist.is_default:
+        checklist.is_default = True
+        checklist.save(update_fields=["is_default"])
 
 
 def install_default_checklist(user=None) -> ChecklistVersion | None:
-    """Install and publish the shipped checklist unless a checklist exists already."""
-    if Checklist.objects.exists():
+    """Install and publish the shipped checklist as the default, unless a default
+    checklist exists already (a question set or an import is never the default by
+    itself)."""
+    if Checklist.objects.filter(is_default=True).exists():
         return None
-    return import_doc(load_default_checklist(), user=user, publish=True)
+    doc = load_default_checklist()
+    checklist = Checklist.objects.create(
+        name_ja=doc.name["ja"], name_en=doc.name["en"], is_default=True
+    )
+    return import_doc(doc, checklist=checklist, user=user, publish=True)
 
 
 @dataclass

@@ -339,3 +339,38 @@ class CompareForm(forms.Form):
         queryset=ChecklistVersion.objects.select_related("checklist"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+
+
+class StandardImportForm(forms.Form):
+    """A questionnaire in a standard format (VSAQ JSON, CAIQ v4 workbook) to preview."""
+
+    FORMAT_CHOICES = [
+        ("vsaq", _("Google VSAQ questionnaire (JSON)")),
+        ("caiq", _("CSA CAIQ v4 workbook (.xlsx)")),
+    ]
+
+    format = forms.ChoiceField(label=_("Format"), choices=FORMAT_CHOICES, initial="vsaq")
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("format", "file")
+        self.problems = []
+
+    def clean(self):
+        from django.conf import settings
+
+        from .formats import parse_format
+
+        data = super().clean()
+        if self.errors:
+            return data
+        upload = data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise ValidationError(_("The file is larger than the upload limit."))
+        try:
+            data["result"] = parse_format(data["format"], upload.read(), filename=upload.name or "")
+        except ChecklistImportError as exc:
+            self.problems = exc.errors
+            raise ValidationError(gettext("The file was not imported:")) from None
+        return data

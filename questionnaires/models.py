@@ -19,11 +19,25 @@ def localized(obj, field: str) -> str:
 class Checklist(models.Model):
     name_ja = models.CharField(_("name (Japanese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # New assessments start on the default checklist's published version unless another
+    # checklist is chosen: publishing a question set or an import must not take over.
+    is_default = models.BooleanField(
+        _("default for new assessments"),
+        default=False,
+        help_text=_("New assessments use this checklist unless another one is chosen."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("checklist")
         verbose_name_plural = _("checklists")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="one_default_checklist",
+            )
+        ]
 
     def __str__(self):
         return localized(self, "name")
@@ -69,6 +83,8 @@ class ChecklistVersion(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
+    # What an import of a standard format (VSAQ, CAIQ) mapped and did not map.
+    import_report = models.JSONField(_("import report"), null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -270,6 +286,7 @@ class Item(EditableInDraft):
         return self.thresholds.get("unit", {}).get(language, "")
 
 
+auditlog.register(Checklist)
 auditlog.register(ChecklistVersion)
 auditlog.register(Section)
 auditlog.register(Item)

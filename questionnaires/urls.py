@@ -6,7 +6,17 @@ app_name = "questionnaires"
 urlpatterns = [
     path("", views.version_list, name="checklist"),
     path("import/", views.checklist_import, name="checklist_import"),
+    path(
+        "import/standard/",
+        views.checklist_import_standard,
+        name="checklist_import_standard",
+    ),
     path("diff/", views.version_diff, name="checklist_diff"),
+    path(
+        "checklists/<int:pk>/make-default/",
+        views.checklist_make_default,
+        name="checklist_make_default",
+    ),
     path("versions/<int:pk>/", views.version_detail, name="version"),
     path(
         "versions/<int:pk>/new-draft/",

@@ -13,7 +13,7 @@ from accounts.access import permission_required
 
 from . import checklists
 from .checklist_schema import ChecklistImportError
-from .forms import CompareForm, ImportForm, ItemForm, SectionForm
+from .forms import CompareForm, ImportForm, ItemForm, SectionForm, StandardImportForm
 from .models import Checklist, ChecklistVersion, Item, Section
 
 manage_checklist = permission_required("manage_checklist")
@@ -81,6 +81,7 @@ def version_detail(request, pk):
             "sections": sections,
             "item_count": len(items),
             "yes_no_options": _yes_no_options(),
+            "ipa_scale_options": _ipa_scale_options(),
         },
     )
 
@@ -89,11 +90,20 @@ def _yes_no_options() -> list[tuple[str, str]]:
     return [("yes", _("Yes")), ("partial", _("Partially")), ("no", _("No"))]
 
 
+def _ipa_scale_options() -> list[tuple[str, str]]:
+    return [
+        ("done", _("Done (4)")),
+        ("partly", _("Partly done (2)")),
+        ("not_done", _("Not done (0)")),
+        ("unknown", _("Don't know (−1)")),
+    ]
+
+
 def _condition_text(item: Item, items: dict[str, Item]) -> str:
     if not item.condition:
         return ""
     target = items.get(item.condition["item"])
-    labels = dict(_yes_no_options(), na=_("N/A"))
+    labels = dict(_yes_no_options(), na=_("N/A"), **dict(_ipa_scale_options()))
     if target is not None and target.choices:
         labels = dict(target.choice_options())
     values = [labels.get(value, value) for value in item.condition["values"]]
@@ -134,6 +144,21 @@ def version_publish(request, pk):
     return _render(
         request, "version_publish.html", {"version": version, "current": current, "diff": diff}
     )
+
+
+@require_POST
+@manage_checklist
+def checklist_make_default(request, pk):
+    checklist = get_object_or_404(Checklist, pk=pk)
+    if checklists.current_version(checklist) is None:
+        messages.error(request, _("Publish a version of this checklist before making it default."))
+    else:
+        checklists.make_default(checklist, user=request.user)
+        messages.success(
+            request,
+            _("New assessments now start on “%(name)s”.") % {"name": checklist.name},
+        )
+    return redirect("questionnaires:checklist")
 
 
 @require_POST
@@ -227,7 +252,7 @@ def _diff_rows(diff) -> dict:
 def checklist_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        checklist = Checklist.objects.order_by("pk").first()
+        checklist = checklists.default_checklist()
         version = checklists.import_doc(
             form.cleaned_data["doc"], checklist=checklist, user=request.user
         )
@@ -238,6 +263,67 @@ def checklist_import(request):
         )
         return redirect(version)
     return _render(request, "import.html", {"form": form})
+
+
+STANDARD_SALT = "questionnaires.import_standard"
+STANDARD_MAX_AGE = 3600  # seconds a preview may be confirmed for
+
+
+def _standard_token(request, result) -> str:
+    from django.core import signing
+
+    from .checklist_schema import doc_to_dict
+
+    payload = {"doc": doc_to_dict(result.doc), "report": result.report.as_dict()}
+    return signing.dumps(payload, salt=f"{STANDARD_SALT}:{request.user.pk}", compress=True)
+
+
+def _standard_payload(request):
+    """The document and report of a preview this user saw, or None when stale/forged."""
+    from django.core import signing
+
+    from .checklist_schema import doc_from_dict
+
+    try:
+        payload = signing.loads(
+            request.POST.get("token", ""),
+            salt=f"{STANDARD_SALT}:{request.user.pk}",
+            max_age=STANDARD_MAX_AGE,
+        )
+        return doc_from_dict(payload["doc"]), payload["report"]
+    except (signing.BadSignature, KeyError, TypeError, ChecklistImportError):
+        return None
+
+
+@manage_checklist
+def checklist_import_standard(request):
+    """Upload a VSAQ or CAIQ file, see what maps, then create a draft from it."""
+    if request.method == "POST" and request.POST.get("action") == "create":
+        payload = _standard_payload(request)
+        if payload is None:
+            messages.error(
+                request, _("The preview has expired or was changed; upload the file again.")
+            )
+            return redirect("questionnaires:checklist_import_standard")
+        doc, report = payload
+        version = checklists.import_standard(doc, report, user=request.user)
+        messages.success(
+            request,
+            _("“%(name)s” was created as a draft with %(count)s items; review and publish it.")
+            % {"name": version.checklist.name, "count": version.items.count()},
+        )
+        return redirect(version)
+    form = StandardImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        result = form.cleaned_data["result"]
+        context.update(
+            result=result,
+            report=result.report,
+            item_count=sum(len(s.items) for s in result.doc.sections),
+            token=_standard_token(request, result),
+        )
+    return _render(request, "import_standard.html", context)
 
 
 # --------------------------------------------------------------------------- draft editing

@@ -18,3 +18,15 @@ def get_report_for_user(user, pk) -> Report:
     return visible_or_404(
         reports_visible_to(user).select_related("assessment__vendor", "requested_by"), pk
     )
+
+
+def get_incident_report_for_user(user, pk):
+    """404 when the user may not see the report's incident (incidents.access)."""
+    from incidents.access import incidents_visible_to
+
+    from .models import IncidentReport
+
+    visible = IncidentReport.objects.filter(
+        incident__in=incidents_visible_to(user).values("pk")
+    ).select_related("incident__vendor", "requested_by")
+    return visible_or_404(visible, pk)

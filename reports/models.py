@@ -4,6 +4,7 @@ from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filenames import download_name
@@ -99,7 +100,11 @@ class Report(models.Model):
     def download_name(self) -> str:
         vendor = self.assessment.vendor
         name = vendor.display_name(self.language)
-        day = (self.finished_at or self.requested_at).strftime("%Y%m%d")
+        # The day in Japan (the configured time zone), not in UTC: a report finished at
+        # 08:00 in Tokyo carries that day's date.
+        day = timezone.localtime(
+            self.finished_at or self.requested_at, timezone.get_default_timezone()
+        ).strftime("%Y%m%d")
         label = "評価報告書" if self.language == "ja" else "assessment-report"
         # A vendor's name is typed by staff: it may carry a slash, a right-to-left
         # override or a ".exe" of its own.
@@ -116,3 +121,95 @@ class Report(models.Model):
 
 
 auditlog.register(Report, exclude_fields=["queued_at", "lease_expires_at"])
+
+
+def incident_report_storage_name(report, filename):
+    return f"reports/incidents/{report.incident_id}/{secrets.token_hex(16)}.pdf"
+
+
+class IncidentReport(models.Model):
+    """One PDF of an incident: in Japanese, the draft of the PPC's report form
+    (施行規則第8条第1項); in English, the summary for management. Rendered by the same
+    pipeline as assessment reports (claim, lease, conditional store, sweep)."""
+
+    Status = Report.Status
+
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("incident"),
+    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Report.Status.choices, default=Report.Status.PENDING
+    )
+    file = models.FileField(
+        _("file"), upload_to=incident_report_storage_name, max_length=255, blank=True
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, db_index=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    lease_expires_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("lease expires at")
+    )
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("incident report")
+        verbose_name_plural = _("incident reports")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(fields=["incident", "language", "fingerprint"]),
+            models.Index(fields=["status", "lease_expires_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="ready") | ~models.Q(file=""),
+                name="incident_report_ready_has_file",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.incident} ({self.language}, {self.get_status_display()})"
+
+    def get_additional_data(self):
+        return {"vendor_id": self.incident.vendor_id, "incident_id": self.incident_id}
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.READY, self.Status.FAILED, self.Status.PURGED)
+
+    @property
+    def is_downloadable(self) -> bool:
+        return self.status == self.Status.READY and bool(self.file)
+
+    def download_name(self) -> str:
+        vendor = self.incident.vendor
+        name = vendor.display_name(self.language).replace("/", "_").replace("\\", "_")
+        day = (self.finished_at or self.requested_at).strftime("%Y%m%d")
+        label = "漏えい等報告_下書き" if self.language == "ja" else "incident-summary"
+        return download_name(f"{name}_{label}_{day}", ".pdf")
+
+    def purge(self):
+        if self.file:
+            self.file.delete(save=False)
+        self.status = self.Status.PURGED
+        self.save(update_fields=["file", "status"])
+
+
+auditlog.register(IncidentReport, exclude_fields=["queued_at", "lease_expires_at"])

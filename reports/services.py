@@ -30,7 +30,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from assessments.models import Assessment
 
 from . import content, rendering
-from .models import Report
+from .models import IncidentReport, Report
 from .signals import report_ready
 
 logger = logging.getLogger(__name__)
@@ -131,6 +131,13 @@ def request_report(assessment: Assessment, language: str, *, user) -> tuple[Repo
 
 
 RENDER_TASK = "reports.render_report"
+RENDER_INCIDENT_TASK = "reports.render_incident_report"
+# Assessment reports and incident reports share the pipeline; each model has its task.
+PDF_MODELS = (Report, IncidentReport)
+
+
+def _task_for(report) -> str:
+    return RENDER_INCIDENT_TASK if isinstance(report, IncidentReport) else RENDER_TASK
 
 
 def enqueue(report: Report) -> bool:
@@ -138,7 +145,7 @@ def enqueue(report: Report) -> bool:
     sweep to queue again) when the broker cannot be reached."""
     # By name from Celery's registry (autodiscovery imports reports.tasks), so that
     # services never imports the tasks that import it.
-    render_report = current_app.tasks[RENDER_TASK]
+    render_report = current_app.tasks[_task_for(report)]
     try:
         render_report.apply_async(
             args=[report.pk],
@@ -150,7 +157,7 @@ def enqueue(report: Report) -> bool:
         logger.warning("Report %s not queued, the broker is unreachable: %s", report.pk, error)
         return False
     report.queued_at = timezone.now()
-    Report.objects.filter(pk=report.pk).update(queued_at=report.queued_at)
+    type(report).objects.filter(pk=report.pk).update(queued_at=report.queued_at)
     return True
 
 
@@ -161,11 +168,11 @@ class Claim:
     retry_in: int | None = None
 
 
-def claim(report_id: int) -> Claim:
+def claim(report_id: int, model=Report) -> Claim:
     """Take the report for rendering, if it is pending or its last claim has run out."""
     now = timezone.now()
     taken = (
-        Report.objects.filter(pk=report_id)
+        model.objects.filter(pk=report_id)
         .filter(
             Q(status=Report.Status.PENDING)
             | Q(status=Report.Status.RENDERING, lease_expires_at__lt=now)
@@ -179,7 +186,7 @@ def claim(report_id: int) -> Claim:
     )
     if taken:
         return Claim(True)
-    row = Report.objects.filter(pk=report_id).values("status", "lease_expires_at").first()
+    row = model.objects.filter(pk=report_id).values("status", "lease_expires_at").first()
     if row and row["status"] == Report.Status.RENDERING and row["lease_expires_at"]:
         # Another worker is rendering it; look again when its lease runs out.
         left = (row["lease_expires_at"] - now).total_seconds()
@@ -189,6 +196,12 @@ def claim(report_id: int) -> Claim:
 
 def build(assessment: Assessment, language: str, *, generated_at=None):
     """(html, fingerprint) of the report of an assessment as it is now."""
+    html, _answers, fingerprint = build_document(assessment, language, generated_at=generated_at)
+    return html, fingerprint
+
+
+def build_document(assessment: Assessment, language: str, *, generated_at=None):
+    """(html, answers JSON to embed, fingerprint) of the report of an assessment now."""
     generated_at = generated_at or timezone.now()
     with override(language):
         fingerprint = content.fingerprint(assessment, language)
@@ -196,7 +209,7 @@ def build(assessment: Assessment, language: str, *, generated_at=None):
             assessment, language, fingerprint=fingerprint, generated_at=generated_at
         )
         html = rendering.render_html(context)
-    return html, fingerprint
+    return html, context["answers_json"], fingerprint
 
 
 def render(report_id: int) -> Claim:
@@ -214,8 +227,8 @@ def render(report_id: int) -> Claim:
             # Tests and the bench only: widen the window in which a worker can be killed
             # mid-render (the render after the kill runs at full speed).
             time.sleep(delay)
-        html, fingerprint = build(report.assessment, report.language)
-        pdf, pages = rendering.write_pdf(html)
+        html, answers_json, fingerprint = build_document(report.assessment, report.language)
+        pdf, pages = rendering.write_pdf(html, answers_json=answers_json)
     try:
         store(report, pdf, pages=pages, fingerprint=fingerprint)
     except OSError as error:
@@ -261,22 +274,22 @@ def store(report: Report, pdf: bytes, *, pages: int, fingerprint: str) -> None:
     transaction.on_commit(lambda: report_ready.send(sender=Report, report=report))
 
 
-def release(report_id: int) -> None:
+def release(report_id: int, model=Report) -> None:
     """Give a claimed report back (before a retry), so the retry can claim it again."""
-    Report.objects.filter(pk=report_id, status=Report.Status.RENDERING).update(
+    model.objects.filter(pk=report_id, status=Report.Status.RENDERING).update(
         status=Report.Status.PENDING, started_at=None, lease_expires_at=None
     )
 
 
-def fail(report_id: int, error: str) -> None:
+def fail(report_id: int, error: str, model=Report) -> None:
     """Record a final failure on the report and in the audit log."""
     now = timezone.now()
-    updated = Report.objects.filter(
+    updated = model.objects.filter(
         pk=report_id, status__in=[Report.Status.PENDING, Report.Status.RENDERING]
     ).update(status=Report.Status.FAILED, error=error[:ERROR_LIMIT], finished_at=now)
     if not updated:
         return
-    report = Report.objects.select_related("assessment").get(pk=report_id)
+    report = model.objects.get(pk=report_id)
     LogEntry.objects.log_create(
         report,
         force_log=True,
@@ -288,13 +301,17 @@ def fail(report_id: int, error: str) -> None:
 
 def retry(report: Report) -> bool:
     """Queue a failed report again (the retry button)."""
-    reset = Report.objects.filter(pk=report.pk, status=Report.Status.FAILED).update(
-        status=Report.Status.PENDING,
-        error="",
-        attempts=0,
-        started_at=None,
-        finished_at=None,
-        queued_at=None,
+    reset = (
+        type(report)
+        .objects.filter(pk=report.pk, status=Report.Status.FAILED)
+        .update(
+            status=Report.Status.PENDING,
+            error="",
+            attempts=0,
+            started_at=None,
+            finished_at=None,
+            queued_at=None,
+        )
     )
     if not reset:
         return False
@@ -308,22 +325,27 @@ def sweep(now=None) -> dict:
     re-queue pending ones whose message never reached a worker."""
     now = now or timezone.now()
     counts = {"requeued": 0, "failed": 0}
-    stuck = Report.objects.filter(status=Report.Status.RENDERING, lease_expires_at__lt=now)
+    for model in PDF_MODELS:
+        _sweep(model, now, counts)
+    return counts
+
+
+def _sweep(model, now, counts) -> None:
+    stuck = model.objects.filter(status=Report.Status.RENDERING, lease_expires_at__lt=now)
     for report in stuck:
         if report.attempts >= MAX_ATTEMPTS:
-            fail(report.pk, f"Rendering stopped {report.attempts} times without finishing.")
+            fail(report.pk, f"Rendering stopped {report.attempts} times without finishing.", model)
             counts["failed"] += 1
             continue
-        released = Report.objects.filter(
+        released = model.objects.filter(
             pk=report.pk, status=Report.Status.RENDERING, started_at=report.started_at
         ).update(status=Report.Status.PENDING, started_at=None, lease_expires_at=None)
         if released and enqueue(report):
             counts["requeued"] += 1
-    waiting = Report.objects.filter(status=Report.Status.PENDING).filter(
+    waiting = model.objects.filter(status=Report.Status.PENDING).filter(
         Q(queued_at__isnull=True, requested_at__lt=now - UNQUEUED_REQUEUE_AFTER)
         | Q(queued_at__lt=now - PENDING_REQUEUE_AFTER)
     )
     for report in waiting:
         if enqueue(report):
             counts["requeued"] += 1
-    return counts

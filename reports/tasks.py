@@ -7,7 +7,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 
-from . import services
+from . import incident_pdf, services
+from .models import IncidentReport, Report
 
 logger = logging.getLogger(__name__)
 
@@ -30,27 +31,50 @@ def backoff(retries: int) -> int:
     ignore_result=True,
 )
 def render_report(self, report_id: int) -> str:
+    return _run(self, report_id, services.render, Report)
+
+
+@shared_task(
+    bind=True,
+    name=services.RENDER_INCIDENT_TASK,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORT_HARD_TIME_LIMIT,
+    max_retries=MAX_RETRIES,
+    ignore_result=True,
+)
+def render_incident_report(self, report_id: int) -> str:
+    return _run(self, report_id, incident_pdf.render, IncidentReport)
+
+
+def _run(self, report_id: int, render, model) -> str:
+    """One delivery of a render task, whatever the kind of PDF: claim, render, store;
+    retry what is transient, fail the rest on the row and in the audit log."""
     try:
-        outcome = services.render(report_id)
+        outcome = render(report_id)
     except SoftTimeLimitExceeded:
         services.fail(
             report_id,
             f"Rendering took longer than {settings.REPORT_SOFT_TIME_LIMIT} seconds and was stopped.",
+            model,
         )
         return "failed"
     except (services.TransientError, OperationalError, InterfaceError) as error:
         # The database or the storage was briefly away: give the claim back and try later.
         try:
-            services.release(report_id)
+            services.release(report_id, model)
         except DatabaseError:
             logger.warning("Report %s could not be released; the sweep will", report_id)
         if self.request.retries >= self.max_retries:
-            services.fail(report_id, f"Gave up after {self.request.retries + 1} attempts: {error}")
+            services.fail(
+                report_id, f"Gave up after {self.request.retries + 1} attempts: {error}", model
+            )
             return "failed"
         raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
     except Exception as error:
         logger.exception("Report %s cannot be rendered", report_id)
-        services.fail(report_id, f"{type(error).__name__}: {error}")
+        services.fail(report_id, f"{type(error).__name__}: {error}", model)
         return "failed"
     if outcome.claimed:
         return "ready"

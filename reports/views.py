@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import permission_required, role_required
 from assessments.access import get_assessment_for_user
+from incidents.access import get_incident_for_user
 
-from . import services
-from .access import get_report_for_user, reports_visible_to
+from . import incident_pdf, services
+from .access import get_incident_report_for_user, get_report_for_user, reports_visible_to
 from .models import Report
 
 PAGE_SIZE = 25
@@ -94,9 +95,12 @@ def download(request, pk):
         action=LogEntry.Action.ACCESS,
         changes={"download": [report.file.name, report.sha256]},
     )
+    return _pdf_response(report, handle, fallback=f"report-{report.pk}.pdf")
+
+
+def _pdf_response(report, handle, *, fallback):
     response = FileResponse(handle, content_type="application/pdf")
     name = report.download_name()
-    fallback = f"report-{report.pk}.pdf"
     response["Content-Disposition"] = (
         f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
     )
@@ -122,3 +126,69 @@ def retry(request, pk):
             ),
         )
     return redirect(_assessment_url(report.assessment_id))
+
+
+UNREACHABLE = (
+    "The report service cannot be reached right now. Your request is saved and "
+    "the PDF will be made as soon as the service is back; nothing is lost."
+)
+
+
+@require_POST
+@permission_required("request_reports")
+def request_incident(request, incident_pk):
+    incident = get_incident_for_user(request.user, incident_pk)
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        messages.error(request, _("Choose Japanese or English for the report."))
+        return redirect(incident.get_absolute_url() + "#reports")
+    with transaction.atomic():
+        report, created = incident_pdf.request_incident_report(
+            incident, language, user=request.user
+        )
+    if created and report.queued_at is None:
+        messages.warning(request, _(UNREACHABLE))
+    elif not created and report.status == Report.Status.READY:
+        messages.info(
+            request, _("The incident has not changed since this PDF was made: it is ready.")
+        )
+    return redirect(incident.get_absolute_url() + "#reports")
+
+
+@require_GET
+@role_required
+def incident_status(request, pk):
+    report = get_incident_report_for_user(request.user, pk)
+    return render(request, "reports/_incident_status.html", {"report": report})
+
+
+@require_GET
+@permission_required("request_reports")
+def incident_download(request, pk):
+    report = get_incident_report_for_user(request.user, pk)
+    if not report.is_downloadable:
+        raise Http404
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    LogEntry.objects.log_create(
+        report,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        changes={"download": [report.file.name, report.sha256]},
+    )
+    return _pdf_response(report, handle, fallback=f"incident-{report.pk}.pdf")
+
+
+@require_POST
+@permission_required("request_reports")
+def incident_retry(request, pk):
+    report = get_incident_report_for_user(request.user, pk)
+    with transaction.atomic():
+        queued = services.retry(report)
+    if not queued:
+        messages.info(request, _("Only a failed report can be tried again."))
+    elif report.queued_at is None:
+        messages.warning(request, _(UNREACHABLE))
+    return redirect(report.incident.get_absolute_url() + "#reports")

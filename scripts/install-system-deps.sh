@@ -2,7 +2,7 @@
 # Install the Debian packages DueDiligence needs, only those missing.
 #   scripts/install-system-deps.sh          run-time packages (fonts, WeasyPrint, gettext, poppler)
 #   scripts/install-system-deps.sh --test   also Chromium for the browser tests, and node with
-#                                           the OpenID provider the SSO test starts (npm ci)
+#                                           the OpenID provider the SSO test starts and axe-core (npm ci)
 set -euo pipefail
 
 packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext poppler-utils)
@@ -14,14 +14,20 @@ if [[ "${1:-}" == "--test" ]]; then
 fi
 
 install_test_provider() {
-  # The SSO browser test runs node's oidc-provider, pinned by tests/oidc_provider's lock file.
-  local dir
-  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/oidc_provider"
-  if [[ "${1:-}" == "--test" && ( ! -d "$dir/node_modules/oidc-provider" \
-        || "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ) ]]; then
-    echo "Installing the test OpenID provider (npm ci in tests/oidc_provider)"
-    (cd "$dir" && npm ci --no-audit --no-fund --silent)
-  fi
+  # The browser tests' node packages, each pinned by its folder's lock file: the SSO test's
+  # OpenID provider (tests/oidc_provider) and axe-core, which the accessibility test injects
+  # into every page (tests/axe).
+  local root dir
+  root="$(cd "$(dirname "$0")/.." && pwd)"
+  [[ "${1:-}" == "--test" ]] || return 0
+  for dir in "$root/tests/oidc_provider:oidc-provider" "$root/tests/axe:axe-core"; do
+    local folder="${dir%%:*}" package="${dir##*:}"
+    if [[ ! -d "$folder/node_modules/$package" \
+          || "$folder/package-lock.json" -nt "$folder/node_modules/.package-lock.json" ]]; then
+      echo "Installing the test's $package (npm ci in tests/$(basename "$folder"))"
+      (cd "$folder" && npm ci --no-audit --no-fund --silent)
+    fi
+  done
 }
 
 missing=()

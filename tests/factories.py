@@ -209,6 +209,8 @@ def full_marks(item):
     kind = item.answer_type
     if kind == "yes_no":
         return "yes"
+    if kind == "ipa_scale":
+        return "done"
     if kind == "single_choice":
         return max(item.choices, key=lambda c: c["score"])["value"]
     if kind == "multi_choice":
@@ -241,6 +243,9 @@ def answer_everything(
     if assessment.status == Assessment.Status.DRAFT:
         services.apply_action(assessment, "start", user=user)
     answers = []
+    # Scope items answered from the vendor intake at the start are answered again here
+    # (or left unanswered when skipped), as a person would.
+    assessment.answers.filter(from_intake=True, item__code__in=skip).delete()
     for item in assessment.version.items.all():
         if item.code in skip:
             continue
@@ -259,7 +264,12 @@ def answer_everything(
                     revision=1,
                 )
             )
-    Answer.objects.bulk_create(answers)
+    Answer.objects.bulk_create(
+        answers,
+        update_conflicts=True,
+        unique_fields=["assessment", "item"],
+        update_fields=["value", "comment", "updated_by", "revision", "from_intake"],
+    )
     return assessment
 
 
@@ -275,9 +285,16 @@ def submit(assessment, staff):
     return services.apply_action(assessment, "submit", user=staff)
 
 
-def approve(assessment, manager, comment=""):
+def approve(assessment, manager, comment="", *, conclusion="adopt", conditions=""):
     services.apply_action(assessment, "begin_review", user=manager)
-    return services.apply_action(assessment, "approve", user=manager, comment=comment)
+    return services.apply_action(
+        assessment,
+        "approve",
+        user=manager,
+        comment=comment,
+        conclusion=conclusion,
+        conditions=conditions,
+    )
 
 
 def approved_assessment(vendor, staff, manager, overrides=None, *, skip=()):
@@ -285,3 +302,18 @@ def approved_assessment(vendor, staff, manager, overrides=None, *, skip=()):
     answer_everything(assessment, staff, overrides, skip=skip)
     submit(assessment, staff)
     return approve(assessment, manager)
+
+
+# --- Incidents -----------------------------------------------------------------------------
+
+
+def make_incident(vendor, user=None, *, contact=None, **fields):
+    """An incident recorded through the real service (revision, first step, reassessment
+    date), by staff or by a vendor contact."""
+    from incidents import services as incident_services
+
+    values = {"title": "誤送信による漏えい", "description": "顧客名簿を誤って送信した。"}
+    if contact is None:
+        values["aware_at"] = timezone.now()
+    values.update(fields)
+    return incident_services.record_incident(vendor=vendor, user=user, contact=contact, **values)

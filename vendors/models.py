@@ -244,11 +244,7 @@ class Vendor(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.inherent_tier = self.tier_result.tier
-        level = self.meti_result
-        self.meti_required_level = level.required
-        self.meti_below_required = level.short
-        self.refresh_search_key()
+        self.derive()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
@@ -261,6 +257,14 @@ class Vendor(models.Model):
 
     def get_absolute_url(self):
         return reverse("vendors:detail", args=[self.pk])
+
+    def derive(self) -> None:
+        """The fields computed from the others (a bulk insert calls it, save does)."""
+        self.inherent_tier = self.tier_result.tier
+        level = self.meti_result
+        self.meti_required_level = level.required
+        self.meti_below_required = level.short
+        self.refresh_search_key()
 
     def refresh_search_key(self, contacts=None) -> str:
         """Set (and return) the search key from the names and ``contacts`` (by default
@@ -489,6 +493,13 @@ class Certification(VendorPart):
 
     def get_state_display(self):
         return self.State(self.state).label
+
+    @property
+    def short_kind(self) -> str:
+        """The name a badge has room for: the Privacy Mark without its standard's number."""
+        if self.kind == self.Kind.PMARK:
+            return _("Privacy Mark")
+        return self.get_kind_display()
 
     @property
     def badge_labels(self) -> list[str]:

@@ -103,10 +103,10 @@ def vendor_detail(user, pk):
     return get_vendor_for_user(user, pk, queryset=queryset)
 
 
-def vendor_history(vendor, limit=100):
+def vendor_history(vendor):
     """Audit entries of the vendor and everything that belongs to it, newest first."""
     return (
         LogEntry.objects.filter(Q(additional_data__vendor_id=vendor.pk))
         .select_related("actor", "content_type")
-        .order_by("-timestamp")[:limit]
+        .order_by("-timestamp", "-pk")
     )

@@ -3,11 +3,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import role_required
+from core import confirm
 from core.paging import CappedPaginator
 
 from . import selectors, services
@@ -43,6 +45,10 @@ def index(request):
         {
             "page": page,
             "filters": filters,
+            # How many of the drop-downs a phone folds away are set (its button says so).
+            "active_filters": sum(
+                1 for k, v in params.items() if v and k not in ("q", "archived", "sort")
+            ),
             "can_create": request.user.has_perm("accounts.register_vendors"),
             "nav_active": "vendors",
         },
@@ -231,16 +237,51 @@ def contract_form(request, pk, cid=None):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required
 def part_delete(request, pk, kind, cid):
     vendor = get_vendor_for_user(request.user, pk, write=True)
     model = {"certifications": Certification, "contracts": Contract}.get(kind)
     if model is None:
         raise Http404
-    get_object_or_404(model, pk=cid, vendor=vendor).delete()
+    part = get_object_or_404(model, pk=cid, vendor=vendor)
+    if not confirm.is_confirmed(request):
+        return _confirm_part_delete(request, vendor, part)
+    part.delete()
     messages.success(request, _("Deleted."))
     return redirect(vendor)
+
+
+def _confirm_part_delete(request, vendor, part):
+    name = vendor.display_name(get_language())
+    if isinstance(part, Certification):
+        title = _("Delete the certification")
+        details = [
+            (_("Type"), part.get_kind_display()),
+            (_("Registration number"), part.registration_number or "—"),
+            (_("Valid until"), date_format(part.valid_until) if part.valid_until else "—"),
+        ]
+        attached = part.evidence
+    else:
+        title = _("Delete the contract")
+        details = [
+            (_("Kind"), part.get_kind_display()),
+            (_("Title"), part.title or "—"),
+            (_("Signed on"), date_format(part.signed_on) if part.signed_on else "—"),
+        ]
+        attached = part.file
+    if attached:
+        details.append((_("Attached file"), attached.original_name))
+    return confirm.confirmation_page(
+        request,
+        title=title,
+        question=_("Delete this record of %(vendor)s? It cannot be undone.") % {"vendor": name},
+        action_url=request.path,
+        confirm_label=_("Delete"),
+        cancel_url=vendor.get_absolute_url(),
+        details=[(_("Vendor"), name), *details],
+        extra={"nav_active": "vendors"},
+    )
 
 
 @role_required

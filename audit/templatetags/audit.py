@@ -3,14 +3,20 @@ page's history panel (vendors' templates load it; vendors' code never imports au
 
 from django import template
 
-from vendors.selectors import vendor_history as vendor_history_entries
-
-from ..display import change_rows, with_related_names
+from ..history import vendor_history_page
 
 register = template.Library()
-register.filter("change_rows", change_rows)
 
 
-@register.inclusion_tag("audit/_vendor_history.html")
-def vendor_history(vendor):
-    return {"history": with_related_names(vendor_history_entries(vendor))}
+@register.filter
+def change_rows(entry):
+    from ..display import change_rows as rows
+
+    return rows(entry)
+
+
+@register.inclusion_tag("audit/_vendor_history.html", takes_context=True)
+def vendor_history(context, vendor):
+    """The newest entries of the vendor's history; older ones page in place."""
+    request = context.get("request")
+    return vendor_history_page(request, vendor, 1)

@@ -30,3 +30,15 @@ def vendor_reports(vendor):
         .select_related("requested_by")
         .order_by("-requested_at", "-pk")[:SHOWN]
     )
+
+
+@register.simple_tag
+def incident_reports(incident):
+    """The latest PDFs of an incident the page already showed to the user."""
+    from ..models import IncidentReport
+
+    return list(
+        IncidentReport.objects.filter(incident=incident)
+        .select_related("requested_by")
+        .order_by("-requested_at", "-pk")[:SHOWN]
+    )

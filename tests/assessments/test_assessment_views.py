@@ -1,5 +1,6 @@
 """Assessment screens: who may do what, answering, the workflow, evidence, query counts."""
 
+import json
 import re
 from urllib.parse import quote
 
@@ -177,9 +178,61 @@ def test_staff_start_an_assessment_of_their_vendor(client, vendor, version, staf
         {"reviewer": manager.pk, "due_date": "2030-01-31"},
     )
     assessment = Assessment.objects.get(vendor=vendor)
-    assert response["Location"] == reverse("assessments:detail", args=[assessment.pk])
+    # Straight to the first section's questions: no "start answering" click in between.
+    first = assessment.version.sections.order_by("position").first()
+    assert response["Location"] == section_url(assessment, first.code)
     assert (assessment.reviewer, str(assessment.due_date)) == (manager, "2030-01-31")
     assert list(assessment.assessors.all()) == [staff]
+
+
+def test_start_form_preselects_the_only_manager_and_has_nothing_to_carry(
+    client, vendor, version, staff, manager
+):
+    client.force_login(staff)
+    form = client.get(reverse("assessments:start", args=[vendor.pk])).context["form"]
+    assert form["reviewer"].value() == manager.pk
+    # No approved assessment yet: the box is unticked and cannot be ticked.
+    assert form["carry_over"].value() is False
+    assert form.fields["carry_over"].disabled
+    assert ja("This vendor has no approved assessment to carry over.") in str(form)
+    # Posting the form as shown (the disabled box sends nothing) starts without carry-over.
+    client.post(reverse("assessments:start", args=[vendor.pk]), {"reviewer": manager.pk})
+    assert Assessment.objects.get(vendor=vendor).carried_from is None
+
+
+def test_start_form_leaves_the_reviewer_open_among_several_managers(
+    client, vendor, version, staff, manager
+):
+    make_user("dana", roles.MANAGER)
+    client.force_login(staff)
+    form = client.get(reverse("assessments:start", args=[vendor.pk])).context["form"]
+    assert form["reviewer"].value() is None
+
+
+def test_start_form_ticks_carry_over_when_an_approved_assessment_exists(
+    client, answered, vendor, staff, manager
+):
+    Assessment.objects.filter(pk=answered.pk).update(
+        status=S.APPROVED, approved_at="2026-03-01T03:00:00Z"
+    )
+    client.force_login(staff)
+    response = client.get(reverse("assessments:start", args=[vendor.pk]))
+    form = response.context["form"]
+    assert form["carry_over"].value() is True and not form.fields["carry_over"].disabled
+    assert "2026年3月1日" in response.content.decode()
+    client.post(
+        reverse("assessments:start", args=[vendor.pk]),
+        {"reviewer": manager.pk, "carry_over": "on"},
+    )
+    new = Assessment.objects.filter(vendor=vendor).latest("pk")
+    assert new.carried_from == answered
+    assert new.answers.get(item__code="CON-01").carried_over
+
+
+def test_start_answering_on_a_draft_goes_to_the_first_section(client, assessment, staff):
+    client.force_login(staff)
+    response = client.post(action_url(assessment, "start"))
+    assert response["Location"] == section_url(assessment, "SCO")
 
 
 def test_unknown_assessment_section_and_item_are_404(client, answered, staff):
@@ -247,20 +300,63 @@ def test_plain_post_saves_and_returns_to_the_item(client, assessment, staff):
     assert is_checked(page, "v-CON-02-partial")
 
 
-def test_htmx_post_returns_the_section_page(client, assessment, staff):
+def oob_ids(page: str) -> set[str]:
+    return set(re.findall(r'<[a-z]+\b[^>]*\bid="([^"]+)"[^>]*\bhx-swap-oob="true"', page))
+
+
+def test_htmx_save_sends_only_the_item_status_progress_and_score(client, assessment, staff):
     client.force_login(staff)
     response = client.post(
         answer_url(assessment, "INC-01"), {"value": "２４", "revision": "0"}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
-    assert "assessments/assessment_section.html" in [t.name for t in response.templates]
     page = response.content.decode()
-    assert 'id="section-page"' in page
-    assert 'value="24"' in opening_tag(page, "v-INC-01")
-    # The page carries the new revision, so the next change is not taken for a conflict.
     assert assessment.answers.get(item__code="INC-01").value == 24
-    form = page[page.index(f'action="{answer_url(assessment, "INC-01")}"') :]
-    assert re.search(r'name="revision" value="1"', form[:2000])
+    # The swap target first, then out of band: nothing of the section but this item.
+    assert page.lstrip().startswith('<div id="status-INC-01"')
+    assert oob_ids(page) == {
+        "rev-INC-01",
+        "saved-INC-01",
+        "carried-INC-01",
+        "v-INC-01",  # typed as ２４, stored as 24
+        "score-summary",
+        "section-nav",
+        "progress-pill",
+    }
+    assert 'id="section-page"' not in page
+    assert "<textarea" not in page  # no comment field is ever replaced
+    assert 'value="24"' in opening_tag(page, "v-INC-01")
+    assert 'data-sent="２４"' in opening_tag(page, "v-INC-01")
+    # The new revision, so the next change is not taken for a conflict.
+    assert 'value="1"' in opening_tag(page, "rev-INC-01")
+    assert str(staff) in page[page.index('id="saved-INC-01"') :][:500]
+    nav = page[page.index('id="section-nav"') :]
+    assert re.search(r'data-progress="INC">.*?1/\d+</span>', nav, re.S)
+
+
+def test_htmx_save_of_a_choice_leaves_every_field_alone(client, assessment, staff):
+    client.force_login(staff)
+    page = client.post(
+        answer_url(assessment, "CON-01"),
+        {"value": "yes", "comment": "締結済み", "revision": "0"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "<textarea" not in page and 'name="value"' not in page
+    assert "v-CON-01" not in oob_ids(page)
+
+
+def test_htmx_save_confirms_a_carried_over_answer(client, assessment, staff):
+    services.save_answer(assessment, assessment.version.items.get(code="CON-01"), value="yes")
+    assessment.answers.filter(item__code="CON-01").update(carried_over=True)
+    client.force_login(staff)
+    page = client.get(section_url(assessment, "CON")).content.decode()
+    carried = page[page.index('id="carried-CON-01"') :][:300]
+    assert ja("Carried over: confirm") in carried
+    page = client.post(
+        answer_url(assessment, "CON-01"), {"value": "yes", "revision": "1"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert ja("Carried over: confirm") not in page
+    assert "carried-CON-01" in oob_ids(page)
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -274,7 +370,10 @@ def test_invalid_value_shows_the_error_and_keeps_the_typed_text(client, assessme
     assert response.status_code == (200 if htmx else 422)
     page = response.content.decode()
     assert ja("Enter a number, e.g. 24.") in page
-    assert 'value="abc"' in opening_tag(page, "v-INC-01")
+    if htmx:  # the field keeps what was typed because it is not sent back at all
+        assert 'id="v-INC-01"' not in page
+    else:
+        assert 'value="abc"' in opening_tag(page, "v-INC-01")
     assert not assessment.answers.exists()
     assessment.refresh_from_db()
     assert assessment.status == S.DRAFT
@@ -305,16 +404,13 @@ def test_stale_revision_shows_the_conflict_and_overwrites_nothing(
     assert conflict, "no conflict message"
     assert str(frank) in conflict.group(1)
     assert escape(theirs) in conflict.group(1)
-    assert is_checked(page, "v-CON-01-partial")
-    assert not is_checked(page, "v-CON-01-no")
-    assert "私の回答" in page
+    # The user's answer and comment stay in their fields: none is sent back to replace them.
+    assert 'name="value"' not in page and "<textarea" not in page
     answer = assessment.answers.get(item__code="CON-01")
     assert (answer.value, answer.updated_by, answer.revision) == ("no", frank, 2)
 
     # Saving again from that page replaces Frank's answer knowingly.
-    revision = re.search(
-        r'name="revision" value="(\d+)"', page[page.index(answer_url(assessment, "CON-01")) :]
-    ).group(1)
+    revision = re.search(r'value="(\d+)"', opening_tag(page, "rev-CON-01")).group(1)
     assert revision == "2"
     client.post(answer_url(assessment, "CON-01"), {"value": "partial", "revision": revision})
     assert assessment.answers.get(item__code="CON-01").value == "partial"
@@ -328,14 +424,19 @@ def test_conditional_item_appears_once_its_condition_is_met(client, assessment, 
     assert re.search(r"\shidden\b", tag)
     assert 'data-visible="true"' in opening_tag(page, "item-SUB-01")
 
-    page = client.post(
-        answer_url(assessment, "SUB-01"), {"value": "no", "revision": "0"}, HTTP_HX_REQUEST="true"
-    ).content.decode()
-    assert 'data-visible="false"' in opening_tag(page, "item-SUB-02")
+    def shown_after(value, revision):
+        response = client.post(
+            answer_url(assessment, "SUB-01"),
+            {"value": value, "revision": revision},
+            HTTP_HX_REQUEST="true",
+        )
+        # Shown or hidden in place by static/js/app.js; the item itself is not sent again.
+        assert 'id="item-SUB-02"' not in response.content.decode()
+        return json.loads(response["HX-Trigger"])["dd:visibility"]["items"]
 
-    page = client.post(
-        answer_url(assessment, "SUB-01"), {"value": "yes", "revision": "1"}, HTTP_HX_REQUEST="true"
-    ).content.decode()
+    assert shown_after("no", "0")["SUB-02"] is False
+    assert shown_after("yes", "1")["SUB-02"] is True
+    page = client.get(section_url(assessment, "SUB")).content.decode()
     tag = opening_tag(page, "item-SUB-02")
     assert 'data-visible="true"' in tag
     assert not re.search(r"\shidden\b", tag)
@@ -385,11 +486,16 @@ def test_review_cycle_through_the_screens(client, answered, staff, manager):
     assert answered.submitted_at is not None
 
     client.force_login(manager)
-    page = client.post(action_url(answered, "return"), {"comment": "  "}, follow=True)
+    page = client.post(
+        action_url(answered, "return"), {"comment": "  ", "confirmed": "1"}, follow=True
+    )
     assert ja("Say what must be corrected when returning an assessment.") in page.content.decode()
     answered.refresh_from_db()
     assert answered.status == S.SUBMITTED
-    client.post(action_url(answered, "return"), {"comment": "CON-02の根拠を添付してください"})
+    client.post(
+        action_url(answered, "return"),
+        {"comment": "CON-02の根拠を添付してください", "confirmed": "1"},
+    )
     answered.refresh_from_db()
     assert answered.status == S.IN_PROGRESS
 
@@ -406,7 +512,10 @@ def test_review_cycle_through_the_screens(client, answered, staff, manager):
     assert 'data-action="begin_review"' in page
     assert 'data-action="approve"' not in page
     client.post(action_url(answered, "begin_review"))
-    client.post(action_url(answered, "approve"), {"comment": "承認します"})
+    client.post(
+        action_url(answered, "approve"),
+        {"comment": "承認します", "conclusion": "adopt", "confirmed": "1"},
+    )
     answered.refresh_from_db()
     assert (answered.status, answered.approved_by) == (S.APPROVED, manager)
     assert list(answered.review_notes.values_list("action", flat=True)) == ["return", "approve"]

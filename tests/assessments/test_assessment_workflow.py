@@ -125,7 +125,9 @@ def test_reassessment_carries_over_the_last_approved_answers(
     confirmed = save_answer(again, item, value="yes", comment="締結済み", user=staff)
     assert confirmed.carried_over is False
     fresh = start_assessment(vendor, user=staff, carry_over=False)
-    assert fresh.answers.count() == 0
+    # Only the scope items the vendor intake answers; nothing carried over.
+    assert fresh.answers.filter(carried_over=True).count() == 0
+    assert set(fresh.answers.values_list("from_intake", flat=True)) == {True}
 
 
 def test_access_follows_the_vendor(assessment, staff, other_staff, manager, admin_user):

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessments.charts import section_chart_svg
+from assessments.charts import section_chart_svg, wrap_label
 
 SVG = "{http://www.w3.org/2000/svg}"
 ROWS = [("アクセス制御", 92.5), ("インシデント対応", 71.0), ("委託先管理", 55.0), ("教育", 40.0)]
@@ -21,7 +21,7 @@ def bars(root):
 
 
 def texts(root):
-    return [el.text for el in root.iter(f"{SVG}text")]
+    return ["".join(el.itertext()) for el in root.iter(f"{SVG}text")]
 
 
 def test_it_draws_a_standalone_accessible_svg():
@@ -113,3 +113,26 @@ def test_any_labels_give_valid_svg(rows, title):
     svg = section_chart_svg(rows, title=title)
     assert len(bars(parse(svg))) == len(rows)
     assert svg == section_chart_svg(rows, title=title)
+
+
+def test_long_english_labels_wrap_instead_of_being_cut():
+    label = "Physical security and the handling of paper records"
+    svg = section_chart_svg([(label, 70.0), ("Contracts", 90.0)])
+    root = parse(svg)
+    lines = [t.text for t in root.iter(f"{SVG}tspan")]
+    # Every word is printed, on more than one line, and none of them is cut.
+    assert " ".join(lines[:-1]) == label
+    assert len(lines) == 3  # two lines for the long label, one for "Contracts"
+    assert "…" not in svg.split("<title>", 2)[2]
+    # The rows grow with their lines: the second bar starts below the wrapped label.
+    tops = [float(r.get("y")) for r in bars(root)]
+    assert tops[1] - tops[0] > 28
+
+
+def test_japanese_labels_wrap_between_characters_and_stop_at_three_lines():
+    lines = wrap_label("委託先の情報セキュリティ管理体制と従業員教育および再委託先の監督" * 2, 180)
+    assert len(lines) == 3
+    assert lines[-1].endswith("…")
+    assert all(len(line) <= 15 for line in lines)
+    assert wrap_label("Contracts", 180) == ["Contracts"]
+    assert len(wrap_label("Supercalifragilisticexpialidocious" * 3, 100)) == 3

@@ -184,23 +184,78 @@ def test_rows_compare_scores_ratings_knockouts_certifications_and_contracts(
 ROW = re.compile(r'<tr([^>]*)>\s*<th scope="row"[^>]*>(.*?)</th>(.*?)</tr>', re.S)
 
 
-def test_differing_rows_and_best_cells_are_marked(manager_client, candidates):
+def test_only_what_matters_is_highlighted(manager_client, candidates):
     response = manager_client.get(url(*candidates))
     html = response.content.decode()
     trs = {label.strip(): (attrs, cells) for attrs, label, cells in ROW.findall(html)}
     rows = response.context["rows"]
     assert len(trs) == len(rows)
-    differs = {label for label, (attrs, _) in trs.items() if 'data-differs="true"' in attrs}
-    assert {"Overall score", "Rating", "Knockouts", "Inherent tier"} <= differs
-    con02 = next(r.label for r in rows if r.label.startswith("CON-02"))
-    assert con02 not in differs  # every candidate signed the breach-reporting duty
-    assert differs == {r.label for r in rows if r.differs}
+    marked = {label for label, (attrs, _) in trs.items() if 'data-highlighted="true"' in attrs}
+    assert marked == {r.label for r in rows if r.highlighted}
+    # Failed critical items: the knockouts and the contract terms behind them.
+    by_label = rows_by_label(response)
+    assert by_label["Knockouts"].alerts == {1, 2}
+    con01 = next(r for r in rows if r.label.startswith("CON-01"))
+    inc01 = next(r for r in rows if r.label.startswith("INC-01"))
+    assert con01.alerts == {1} and inc01.alerts == {1, 2}
+    assert "cell-alert" in trs[con01.label][1]
+    # Scores: only those more than the margin below the best of their row.
+    for row in rows:
+        if row.margin is not None:
+            known = [r for r in row.ranks if r is not None]
+            expected = {i for i, r in enumerate(row.ranks) if r is not None and max(known) - r > 10}
+            assert row.gaps == expected - row.alerts, row.label
+    # Differences that are not a weakness stand out no more: tier, rating, status, certificates.
+    for label in ("Inherent tier", "Rating", "Assessment status", "Residual risk"):
+        assert label not in marked
+    assert not any(r.label in marked for r in rows if r.group == "Certifications")
+    assert len(marked) < len(rows) / 2
 
-    overall = trs["Overall score"][1]
-    assert overall.count("best-cell") == 1
-    best = rows_by_label(response)["Overall score"].cells[0]
-    assert re.search(r'<td class="best-cell[^"]*">' + re.escape(best) + "</td>", overall)
-    assert "best-cell" not in trs["Rating"][1]  # not a score: no best cell
+
+def test_the_best_value_of_every_row_is_bold(manager_client, candidates):
+    response = manager_client.get(url(*candidates))
+    html = response.content.decode()
+    trs = {label.strip(): cells for _attrs, label, cells in ROW.findall(html)}
+    rows = response.context["rows"]
+    by_label = rows_by_label(response)
+    assert by_label["Overall score"].best == {0}
+    assert by_label["Rating"].best == {0}
+    assert by_label["Residual risk"].best == {0}
+    assert by_label["Knockouts"].best == {0}
+    assert by_label["Inherent tier"].best == {0, 1}  # tier 2 is less sensitive than tier 1
+    inc01 = next(r for r in rows if r.label.startswith("INC-01"))
+    assert inc01.best == {0}  # the shortest reporting deadline: 12 hours
+    con01 = next(r for r in rows if r.label.startswith("CON-01"))
+    assert con01.best == {0, 2}
+    con02 = next(r for r in rows if r.label.startswith("CON-02"))
+    assert con02.best == set()  # all the same: nothing stands out
+    iso = by_label["ISO/IEC 27001"]
+    assert iso.best == {0}
+    # The page prints the best values in bold, and says so to screen readers.
+    assert trs[inc01.label].count("<strong>") == 1
+    assert "<strong>12 hours</strong>" in trs[inc01.label]
+    assert "(best)" in trs[inc01.label]
+    assert "<strong>" not in trs[con02.label]
+
+
+def test_highlights_and_best_values_follow_the_chosen_order(manager_client, candidates):
+    strong, weak, odd = candidates
+    response = manager_client.get(url(odd, strong, weak))
+    rows = rows_by_label(response)
+    assert rows["Knockouts"].alerts == {0, 2}
+    assert rows["Knockouts"].best == {1}
+    assert rows["Overall score"].best == {1}
+    inc01 = next(r for r in response.context["rows"] if r.label.startswith("INC-01"))
+    assert inc01.cells == ["96 hours", "12 hours", "48 hours"]
+    assert inc01.best == {1} and inc01.alerts == {0, 2}
+    table = list(
+        csv.reader(
+            io.StringIO(
+                manager_client.get(url(odd, strong, weak, format="csv")).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert table[0][2:] == ["'" + FORMULA_NAME, strong.name, weak.name]
 
 
 def test_csv_has_a_bom_japanese_names_and_no_formulas(manager_client, candidates):
@@ -217,7 +272,33 @@ def test_csv_has_a_bom_japanese_names_and_no_formulas(manager_client, candidates
     by_label = {row[1]: row[2:] for row in table[1:]}
     assert by_label["Rating"][1] == "D"
     assert by_label["Knockouts"] == ["None", "INC-01, CON-01", "INC-01"]
-    assert len(table) == 1 + len(manager_client.get(url(*candidates)).context["rows"])
+    # Two rows about the vendors first, then one per row of the page.
+    assert len(table) == 3 + len(manager_client.get(url(*candidates)).context["rows"])
+
+
+def test_csv_gives_corporate_numbers_assessment_dates_and_numbers_as_numbers(
+    manager_client, candidates
+):
+    strong, weak, odd = candidates
+    Vendor.objects.filter(pk=strong.pk).update(corporate_number="1010001000006")
+    response = manager_client.get(url(strong, weak, odd, format="csv"))
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    by_label = {row[1]: row[2:] for row in table[1:]}
+    assert table[1] == ["Vendor", "Corporate number", "1010001000006", "", ""]
+    strong_a, weak_a, odd_a = (v.assessments.get() for v in candidates)
+    day = lambda when: timezone.localtime(when).date().isoformat()  # noqa: E731
+    assert by_label["Assessment date"] == [
+        day(strong_a.approved_at),
+        day(weak_a.approved_at),
+        day(odd_a.created_at),  # not approved yet: the day it started
+    ]
+    # Hours as a number column with the unit in the row's label.
+    hours = next(v for k, v in by_label.items() if k.startswith("INC-01"))
+    label = next(k for k in by_label if k.startswith("INC-01"))
+    assert label.endswith("(hours)")
+    assert [float(h) for h in hours] == [12, 48, 96]
+    assert [float(v) for v in by_label["Completeness (%)"]] == [100, 100, 100]
+    assert float(by_label["Overall score"][0]) == pytest.approx(strong_a.score)
 
 
 def test_csv_in_japanese(client, manager, candidates):

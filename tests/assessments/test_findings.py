@@ -10,7 +10,7 @@ from django.urls import reverse
 from assessments import scoring, services
 from assessments.evaluation import item_spec
 from assessments.findings import update_finding
-from assessments.models import Finding
+from assessments.models import Finding, ScoringPolicy
 from tests.factories import answer_everything, approve, make_vendor, submit
 
 S = Finding.Status
@@ -73,13 +73,72 @@ def test_severity_comes_from_the_scoring_table(submitted):
         assert f.severity_rank == Finding.SEVERITY_ORDER[f.severity]
 
 
-def test_a_finding_is_due_when_the_assessment_is(vendor, staff, manager, version):
-    assessment = services.start_assessment(
-        vendor, user=staff, reviewer=manager, due_date="2031-01-31"
-    )
-    answer_everything(assessment, staff, {"PHY-05": "no"})
+def test_a_new_finding_belongs_to_the_vendors_owner_and_is_due_by_its_severity(submitted, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    for f in submitted.findings.all():
+        assert f.owner == staff  # the vendor's owner
+        days = scoring.DEFAULT_FINDING_DUE_DAYS[f.severity]
+        assert f.due_date == today + timedelta(days=days), f.severity
+    assert finding(submitted, "CON-01").due_date < finding(submitted, "PHY-05").due_date
+
+
+def test_the_due_dates_follow_the_policy_admins_set(assessment, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    policy = ScoringPolicy.current()
+    policy.finding_due_days = {"critical": 7, "high": 14, "medium": 28, "low": 56}
+    policy.full_clean()
+    policy.save()
+    answer_everything(assessment, staff, WEAK_ANSWERS)
     submit(assessment, staff)
-    assert str(finding(assessment, "PHY-05").due_date) == "2031-01-31"
+    today = timezone.localdate()
+    assert finding(assessment, "CON-01").due_date == today + timedelta(days=7)
+    assert finding(assessment, "AST-02").due_date == today + timedelta(days=14)
+    assert finding(assessment, "PHY-05").due_date == today + timedelta(days=56)
+
+
+@pytest.mark.parametrize(
+    "days",
+    [
+        {"critical": 30, "high": 60, "medium": 90},  # a severity missing
+        {"critical": 0, "high": 60, "medium": 90, "low": 180},  # not from 1
+        {"critical": 30, "high": 60, "medium": 90, "low": 731},  # beyond two years
+        {"critical": 90, "high": 60, "medium": 90, "low": 180},  # worse gets longer
+        {"critical": "30", "high": 60, "medium": 90, "low": 180},  # not a number
+    ],
+)
+def test_a_bad_remediation_policy_is_refused(db, days):
+    policy = ScoringPolicy.current()
+    policy.finding_due_days = days
+    with pytest.raises(ValidationError) as error:
+        policy.full_clean()
+    assert "finding_due_days" in error.value.message_dict
+
+
+def test_an_untouched_finding_whose_severity_changes_follows_the_new_due_date(
+    submitted, staff, manager
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    f = finding(submitted, "POL-01")  # partial: medium
+    assert f.severity == "medium"
+    return_to_staff(submitted, manager)
+    services.save_answer(
+        submitted, submitted.version.items.get(code="POL-01"), value="no", user=staff
+    )
+    submit(submitted, staff)
+    f.refresh_from_db()
+    assert f.severity == "high"
+    found_on = timezone.localdate(f.created_at)
+    assert f.due_date == found_on + timedelta(days=scoring.DEFAULT_FINDING_DUE_DAYS["high"])
 
 
 def test_full_marks_give_no_finding(assessment, staff):
@@ -117,14 +176,14 @@ def test_resubmission_drops_untouched_findings_of_items_now_at_full_marks(
         {"status": S.PLANNED},
         {"status": S.RESOLVED, "closing_note": "規程を改訂済み。"},
         {"status": S.OPEN, "remediation_plan": "来月までに規程を改訂する。"},
-        {"status": S.OPEN, "owner": "staff"},
+        {"status": S.OPEN, "owner": "manager"},
     ],
     ids=["planned", "resolved", "open-with-a-plan", "open-with-an-owner"],
 )
 def test_resubmission_keeps_findings_someone_worked_on(submitted, staff, manager, work):
     worked = finding(submitted, "POL-01")
     fields = {"owner": None, "due_date": None, "remediation_plan": "", "closing_note": ""}
-    work = {**work, "owner": staff} if "owner" in work else work
+    work = {**work, "owner": manager} if "owner" in work else work
     update_finding(worked, **{**fields, **work})
     return_to_staff(submitted, manager)
     item = submitted.version.items.get(code="POL-01")
@@ -363,8 +422,9 @@ def test_list_query_count_does_not_grow_with_findings(
 
 
 # session, user, OTP device, groups, 2 x permissions, count, one page of findings with
-# vendor, item, section, owner and assessment joined, ... (the same for 7 or 42 findings)
-LIST_QUERIES = 11
+# vendor, item, section, owner and assessment joined, the vendors and the owners the
+# filters offer, ... (the same for 7 or 42 findings)
+LIST_QUERIES = 13
 
 
 def test_refused_access_to_someone_elses_finding_is_logged(client, submitted, other_staff):
@@ -379,6 +439,170 @@ def test_refused_access_to_someone_elses_finding_is_logged(client, submitted, ot
     # A finding that does not exist is not a refusal.
     client.get(reverse("assessments:finding", args=[999999]))
     assert AccessEvent.objects.filter(kind=AccessEvent.Kind.DENIED).count() == 1
+
+
+# Filters by owner and due date, dates in the reader's language -------------------------
+
+
+@pytest.fixture
+def dated(two_vendors, staff, manager):
+    """Due dates and owners spread out: mine/POL-02 planned, due 2031-01-10, staff's;
+    mine/CON-01 due 2020-01-10 (overdue), manager's; mine/POL-01 without an owner."""
+    mine, theirs = two_vendors
+    f = Finding.objects.get(vendor=mine, item__code="POL-02")
+    Finding.objects.filter(vendor=mine).update(due_date="2031-06-30")
+    Finding.objects.filter(pk=f.pk).update(due_date="2031-01-10", owner=staff)
+    Finding.objects.filter(vendor=mine, item__code="CON-01").update(
+        due_date="2020-01-10", owner=manager
+    )
+    Finding.objects.filter(vendor=mine, item__code="PHY-05").update(due_date="2019-01-01")
+    Finding.objects.filter(vendor=mine, item__code="POL-01").update(owner=None)
+    return mine, theirs
+
+
+@pytest.mark.parametrize(
+    ("language", "params", "expected"),
+    [
+        ("ja", {"owner": "manager", "vendor": "mine"}, {"CON-01"}),
+        ("ja", {"owner": "null", "vendor": "mine"}, {"POL-01"}),
+        ("ja", {"due_before": "2031/01/31", "vendor": "mine"}, {"POL-02", "CON-01", "PHY-05"}),
+        ("en", {"due_before": "2031-01-31", "vendor": "mine"}, {"POL-02", "CON-01", "PHY-05"}),
+        (
+            "ja",
+            {"due_after": "2031年1月1日", "due_before": "2031/1/31", "vendor": "mine"},
+            {"POL-02"},
+        ),
+        (
+            "en",
+            {"due_after": "2031-01-11", "vendor": "mine", "severity": "medium"},
+            {"POL-01", "OPE-04"},
+        ),
+        # Overdue: past due and not resolved (PHY-05 is resolved).
+        ("ja", {"overdue": "on", "vendor": "mine"}, {"CON-01"}),
+    ],
+)
+def test_list_filters_by_owner_and_due_date(
+    client, dated, staff, manager, language, params, expected
+):
+    mine, _ = dated
+    people = {"staff": staff.pk, "manager": manager.pk, "null": "null"}
+    params = {**params, "vendor": mine.pk}
+    if "owner" in params:
+        params["owner"] = people[params["owner"]]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(manager)
+    assert {code for _, code in listed(client, **params)} == expected
+
+
+def test_overdue_findings_are_marked_in_the_list(client, dated, manager):
+    client.force_login(manager)
+    html = client.get(reverse("assessments:findings"), {"vendor": dated[0].pk}).content.decode()
+    assert html.count('data-testid="overdue"') == 1  # CON-01; PHY-05 is resolved
+
+
+@pytest.mark.parametrize("bad", ["12/31/2031", "2031-13-01", "tomorrow", "ー"])
+def test_a_bad_date_in_the_filter_is_a_message_not_an_error(client, dated, manager, bad):
+    client.force_login(manager)
+    response = client.get(reverse("assessments:findings"), {"due_before": bad})
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_the_filters_offer_only_the_vendors_the_user_sees(client, two_vendors, staff):
+    mine, theirs = two_vendors
+    client.force_login(staff)
+    response = client.get(reverse("assessments:findings"))
+    assert list(response.context["filters"].form.fields["vendor"].queryset) == [mine]
+    assert theirs.name not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "typed", "stored"),
+    [
+        ("ja", 'value="2031/03/31"', "2031/04/30", "2031-04-30"),
+        ("en", 'value="2031-03-31"', "2031-04-30", "2031-04-30"),
+        ("ja", 'value="2031/03/31"', "2031年4月30日", "2031-04-30"),
+    ],
+)
+def test_the_due_date_field_is_in_the_readers_format(
+    client, submitted, manager, language, shown, typed, stored
+):
+    f = finding(submitted, "POL-02")
+    Finding.objects.filter(pk=f.pk).update(due_date="2031-03-31")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    client.force_login(manager)
+    html = client.get(f.get_absolute_url()).content.decode()
+    assert shown in html and 'type="date"' not in html
+    response = client.post(f.get_absolute_url(), post_data(S.PLANNED, due=typed))
+    assert response.status_code == 302
+    f.refresh_from_db()
+    assert str(f.due_date) == stored
+
+
+def test_a_us_date_is_not_read_as_one(client, submitted, manager):
+    f = finding(submitted, "POL-02")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(manager)
+    response = client.post(f.get_absolute_url(), post_data(S.PLANNED, due="04/05/2031"))
+    assert response.status_code == 200
+    f.refresh_from_db()
+    assert f.status == S.OPEN
+
+
+def test_the_finding_page_shows_the_answer_comment_and_evidence_behind_it(
+    client, submitted, staff, manager, media
+):
+    from tests.factories import pdf_upload
+    from vendors.uploads import store_upload
+
+    item = submitted.version.items.get(code="POL-02")
+    answer = submitted.answers.get(item=item)
+    answer.comment = "規程は作成中です。"
+    answer.save()
+    answer.evidence.add(store_upload(pdf_upload("規程案.pdf"), folder="t", user=staff))
+    f = finding(submitted, "POL-02")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    client.force_login(manager)
+    html = client.get(f.get_absolute_url()).content.decode()
+    assert 'data-testid="finding-answer">いいえ<' in html
+    assert "規程は作成中です。" in html
+    evidence = answer.evidence.get()
+    assert reverse("assessments:evidence_file", args=[submitted.pk, evidence.pk]) in html
+    assert "規程案.pdf" in html
+
+
+def test_an_unanswered_item_says_so_on_its_finding(client, assessment, staff, manager):
+    answer_everything(assessment, staff, skip=("PHY-05",))
+    submit(assessment, staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(manager)
+    html = client.get(finding(assessment, "PHY-05").get_absolute_url()).content.decode()
+    assert "The item was left unanswered." in html
+
+
+def test_detail_query_count_does_not_grow_with_evidence(
+    client, submitted, staff, manager, media, django_assert_max_num_queries
+):
+    from tests.factories import pdf_upload
+    from vendors.uploads import store_upload
+
+    item = submitted.version.items.get(code="POL-02")
+    f = finding(submitted, "POL-02")
+    client.force_login(manager)
+    answer = submitted.answers.get(item=item)
+    answer.evidence.add(store_upload(pdf_upload("一.pdf"), folder="t", user=staff))
+    with django_assert_max_num_queries(DETAIL_QUERIES):
+        assert client.get(f.get_absolute_url()).status_code == 200
+    for n in range(5):
+        answer.evidence.add(store_upload(pdf_upload(f"{n}.pdf"), folder="t", user=staff))
+    with django_assert_max_num_queries(DETAIL_QUERIES):
+        response = client.get(f.get_absolute_url())
+    assert response.content.decode().count("/evidence/") >= 6
+
+
+# session, user, OTP device, groups, permissions, the finding with its joins, the answer,
+# its evidence, the owners offered, the vendor's proposals, ... (the same for 1 or 6 files)
+DETAIL_QUERIES = 16
 
 
 def test_list_shows_the_most_severe_first_then_the_soonest_due(client, two_vendors, manager):

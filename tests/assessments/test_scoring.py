@@ -453,11 +453,12 @@ def test_next_reassessment_rejects_unknown_level():
 WEIGHTS = st.sampled_from([0, 0.5, 1, 2, 3, 5])
 CHOICE_SCORES = st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0])
 YES_NO_LADDER = [NO, PARTIAL, YES]
+IPA_LADDER = ["unknown", "not_done", "partly", "done"]  # worst first
 
 
 @st.composite
 def item_specs(draw, code, section):
-    kind = draw(st.sampled_from(["yes_no", "single_choice", "multi_choice", "number"]))
+    kind = draw(st.sampled_from(["yes_no", "single_choice", "multi_choice", "number", "ipa_scale"]))
     extra = {}
     if kind == "yes_no":
         extra["allow_na"] = draw(st.booleans())
@@ -478,6 +479,8 @@ def answers_for(item):
     if item.answer_type == "yes_no":
         values = [*YES_NO_LADDER, NA] if item.allow_na else YES_NO_LADDER
         return st.one_of(st.none(), st.sampled_from(values))
+    if item.answer_type == "ipa_scale":
+        return st.one_of(st.none(), st.sampled_from(IPA_LADDER))
     if item.answer_type == "single_choice":
         return st.one_of(st.none(), st.sampled_from([v for v, _ in item.choices]))
     if item.answer_type == "multi_choice":
@@ -503,6 +506,9 @@ def better_answer(draw, item, answer):
     if item.answer_type == "yes_no":
         start = YES_NO_LADDER.index(answer) if answer else 0
         return draw(st.sampled_from(YES_NO_LADDER[start:]))
+    if item.answer_type == "ipa_scale":
+        start = IPA_LADDER.index(answer) if answer else 0
+        return draw(st.sampled_from(IPA_LADDER[start:]))
     if item.answer_type == "single_choice":
         current = item_value(item, answer)
         return draw(st.sampled_from([v for v, s in item.choices if s >= current]))

@@ -1,6 +1,7 @@
 """Real headless Chromium (Debian's) driven by Playwright against the live server."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -19,16 +20,56 @@ CHROMIUM_ARGS = [
 ]
 
 
+class ConsoleErrors:
+    """Every error the browser's console shows (a CSP refusal, a failed script, a resource
+    that failed to load) fails the test, unless the test allows it by pattern first,
+    as a test that visits a 404 page on purpose does."""
+
+    def __init__(self):
+        self.seen = []
+        self.allowed = []
+
+    def allow(self, pattern: str) -> None:
+        self.allowed.append(re.compile(pattern))
+
+    def watch(self, context) -> None:
+        context.on("console", self._console)
+        context.on("weberror", lambda error: self.seen.append(f"uncaught: {error.error}"))
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            where = message.location.get("url", "") if message.location else ""
+            self.seen.append(f"{message.text} ({where})")
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.seen if not any(p.search(e) for p in self.allowed)]
+
+
 @pytest.fixture
-def browser(chromium_path):
+def console_errors():
+    return ConsoleErrors()
+
+
+@pytest.fixture
+def browser(chromium_path, console_errors):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        new_context = browser.new_context
+
+        def watched_context(*args, **kwargs):
+            context = new_context(*args, **kwargs)
+            console_errors.watch(context)
+            return context
+
+        browser.new_context = watched_context  # every context a test opens is watched
         try:
             yield browser
         finally:
             browser.close()
+    if unexpected := console_errors.unexpected():
+        pytest.fail("The browser console showed errors:\n" + "\n".join(unexpected))
 
 
 @pytest.fixture

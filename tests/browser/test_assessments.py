@@ -42,6 +42,13 @@ def act(page, assessment, name, comment=None):
     page.goto(reverse("assessments:detail", args=[assessment.pk]))
     if comment is not None:
         page.fill(f"#comment-{name}", comment)
+    if name == "approve":
+        page.check("#conclusion-adopt")
+    if name in ("approve", "return"):  # these ask first, in a dialog
+        page.click(f"button[data-action={name}]")
+        with page.expect_navigation():
+            page.click("dialog [data-testid=dialog-confirm]")
+        return
     with page.expect_navigation():
         page.click(f"button[data-action={name}]")
 

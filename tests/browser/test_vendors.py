@@ -12,7 +12,7 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def test_staff_registers_a_vendor_with_a_certificate_and_an_outsider_gets_404(
-    page, staff, other_staff, media
+    page, staff, other_staff, media, console_errors
 ):
     log_in(page, "charlie")
     page.wait_for_url(lambda url: "/login" not in url)
@@ -65,6 +65,7 @@ def test_staff_registers_a_vendor_with_a_certificate_and_an_outsider_gets_404(
     page.context.clear_cookies()
     log_in(page, "dave")
     page.wait_for_url(lambda url: "/login" not in url)
+    console_errors.allow(r"status of 404")  # the refusal below is the point
     response = page.goto(f"/vendors/{vendor.pk}/")
     assert response.status == 404
     assert "株式会社ひまわりコールセンター" not in page.content()

@@ -1,5 +1,7 @@
 """A real Celery worker consuming from the real Redis broker."""
 
+from pathlib import Path
+
 import pytest
 from celery.contrib.testing.worker import start_worker
 
@@ -31,3 +33,40 @@ def test_celery_is_configured_for_safe_redelivery():
     assert conf.task_serializer == "json"
     assert conf.accept_content == ["json"]
     assert "duediligence.ping" in celery_app.tasks
+
+
+def test_the_web_process_knows_every_task_module_once_django_is_loaded():
+    """runserver, gunicorn and seed_demo look tasks up by name (current_app.tasks[...]):
+    Django's app loading must import every app's tasks.py, not only a worker's start."""
+    import subprocess
+    import sys
+
+    from django.apps import apps
+
+    script = (
+        "import django, json; django.setup();"
+        "from celery import current_app; import sys;"
+        "print(json.dumps(sorted(current_app.tasks)));"
+        "print(json.dumps(sorted(m for m in sys.modules if m.endswith('.tasks'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    ).stdout.splitlines()
+    import json
+
+    names, modules = json.loads(out[-2]), json.loads(out[-1])
+    for config in apps.get_app_configs():
+        if (Path(config.path) / "tasks.py").exists():
+            assert f"{config.name}.tasks" in modules
+    assert {
+        "notifications.send_delivery",
+        "notifications.send_reminders",
+        "notifications.sweep",
+        "reports.sweep_reports",
+        "vendors.purge_offboarded",
+    } <= set(names)

@@ -1,6 +1,8 @@
 """The vendor answers its sections only, through the same save_answer as staff; every
 answer says who gave it; submitting locks the vendor out until staff send it back."""
 
+import re
+
 import pytest
 from auditlog.models import LogEntry
 from django.test import Client
@@ -41,14 +43,35 @@ def test_a_vendor_answer_records_the_contact_and_its_address(portal, assessment,
     assert assessment.status == "in_progress"  # the first answer started it
 
 
-def test_htmx_autosave_returns_the_section_with_new_progress(portal):
+def test_htmx_autosave_returns_the_item_status_and_the_new_progress_only(portal):
     response = portal.post(
-        "/portal/items/CON-01/answer/", {"value": "yes", "revision": 0}, HTTP_HX_REQUEST="true"
+        "/portal/items/CON-01/answer/",
+        {"value": "yes", "revision": 0, "comment": "締結済み"},
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     text = response.content.decode()
-    assert 'id="section-page"' in text
-    assert 'data-progress="CON">1/' in text
+    assert text.lstrip().startswith('<div id="status-CON-01"')
+    assert 'id="section-page"' not in text
+    assert "<textarea" not in text and 'name="value"' not in text  # no field is replaced
+    oob = set(re.findall(r'\bid="([^"]+)"[^>]*\bhx-swap-oob="true"', text))
+    assert oob == {"rev-CON-01", "saved-CON-01", "section-nav", "progress-pill"}
+    assert re.search(r'id="rev-CON-01" name="revision" value="1"', text)
+    assert re.search(r'data-progress="CON">.*?1/\d+</span>', text, re.S)
+    assert "HX-Trigger" in response.headers
+
+
+def test_a_section_page_links_the_previous_and_next_sections_in_scope(portal):
+    page = portal.get("/portal/sections/INC/").content.decode()
+    pager = page[page.index('class="section-pager') :]
+    # Invited to INC and CON only (in that order): INC leads back to the overview and on
+    # to CON, skipping the sections between them that the vendor was not invited to.
+    assert 'rel="prev"' not in pager and 'href="/portal/"' in pager
+    assert 'rel="next" href="/portal/sections/CON/"' in pager
+    page = portal.get("/portal/sections/CON/").content.decode()
+    pager = page[page.index('class="section-pager') :]
+    assert 'rel="prev" href="/portal/sections/INC/"' in pager
+    assert 'rel="next"' not in pager  # the last one: on to the overview and submission
 
 
 def test_history_shows_staff_and_vendor_answers(portal, assessment, staff, contact, client):
@@ -157,11 +180,15 @@ def test_submit_needs_the_required_answers_then_locks(portal, invited, assessmen
 
 
 def test_staff_are_told_of_a_submission(portal, invited, assessment, staff, mailoutbox):
-    _answer_scope(assessment, invited[0])
-    from django.test import TestCase
+    from notifications import services as notification_services
+    from notifications.models import Delivery
 
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        portal.post("/portal/submit/")
+    _answer_scope(assessment, invited[0])
+    portal.post("/portal/submit/")
+    # Through notifications (preferences, digest, never twice), not a direct e-mail.
+    (delivery,) = Delivery.objects.filter(kind="portal_vendor_submitted")
+    assert delivery.user == staff
+    notification_services.send_pending()
     told = [m for m in mailoutbox if staff.email in m.to[0]]
     assert told and "委託先がポータルで回答を提出しました" in told[-1].subject
 

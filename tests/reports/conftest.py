@@ -79,7 +79,7 @@ def fake_pdf(monkeypatch):
     """Stand-in for WeasyPrint where the test is about the pipeline, not the PDF."""
     calls = []
 
-    def write_pdf(html):
+    def write_pdf(html, **_options):
         calls.append(html)
         return b"%PDF-1.7\n% fake\n%%EOF\n", 3
 

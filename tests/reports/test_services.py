@@ -71,7 +71,7 @@ def test_two_workers_asked_to_render_the_same_report_render_it_once(
     start = threading.Barrier(2)
     refused = threading.Event()
 
-    def slow_write_pdf(html):
+    def slow_write_pdf(html, **_options):
         renders.append(threading.get_ident())
         refused.wait(10)  # the other worker has tried while this one holds the claim
         return b"%PDF-1.7\n%%EOF\n", 1

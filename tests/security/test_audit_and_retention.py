@@ -15,9 +15,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import AccessEvent, AccessReview
+from audit.display import local_datetime
 from vendors.models import Certification, StoredFile, Vendor
 from vendors.retention import plans, purge_due
 
@@ -42,10 +43,10 @@ def test_audit_log_filters_by_vendor_user_action_and_date(client, manager, staff
     client.force_login(staff)
     client.post(reverse("vendors:status", args=[vendor.pk]), {"status": Vendor.Status.UNDER_REVIEW})
     client.force_login(manager)
-    page = client.get(reverse("audit:changes"), {"vendor": vendor.pk})
+    page = client.get(reverse("audit:changes"), {"vendor": "監査テスト"})
     records = {e.object_repr for e in page.context["page"]}
     assert vendor.name in records and other.name not in records
-    updates = client.get(reverse("audit:changes"), {"vendor": vendor.pk, "action": "1"})
+    updates = client.get(reverse("audit:changes"), {"vendor": vendor.name, "action": "1"})
     assert [e.action for e in updates.context["page"]] == [LogEntry.Action.UPDATE]
     assert updates.context["page"][0].actor == staff
     by_user = client.get(reverse("audit:changes"), {"user": staff.pk})
@@ -66,12 +67,12 @@ def test_audit_changes_read_as_field_names_and_choice_labels(
     client.post(reverse("vendors:status", args=[vendor.pk]), {"status": Vendor.Status.UNDER_REVIEW})
     client.force_login(manager)
     client.cookies["django_language"] = language
-    page = client.get(reverse("audit:changes"), {"vendor": vendor.pk, "action": "1"})
+    page = client.get(reverse("audit:changes"), {"vendor": vendor.name, "action": "1"})
     html = page.content.decode()
     label, before, after = expected
-    assert f"<code>{label}</code>: {before} → {after}" in html
-    assert "<code>status</code>" not in html
-    csv = client.get(reverse("audit:changes"), {"vendor": vendor.pk, "format": "csv"})
+    assert f'<span class="fw-semibold">{label}</span>: {before} → {after}' in html
+    assert ">status<" not in html
+    csv = client.get(reverse("audit:changes"), {"vendor": vendor.name, "format": "csv"})
     assert f"{label}: {before} → {after}" in csv.content.decode("utf-8-sig")
 
 
@@ -79,9 +80,10 @@ def test_audit_changes_show_an_empty_value_as_a_dash(client, manager, vendor):
     vendor.next_reassessment_on = timezone.localdate()
     vendor.save()
     client.force_login(manager)
-    page = client.get(reverse("audit:changes"), {"vendor": vendor.pk, "action": "1"})
+    page = client.get(reverse("audit:changes"), {"vendor": vendor.name, "action": "1"})
     html = page.content.decode()
-    assert f"— → {timezone.localdate().isoformat()}" in html
+    today = timezone.localdate()
+    assert f"— → {today.year}年{today.month}月{today.day}日" in html
     assert "None" not in html
 
 
@@ -96,12 +98,13 @@ def test_audit_changes_name_related_records_and_show_local_times(
     vendor.save()
     client.force_login(manager)
     client.cookies["django_language"] = "en"
-    html = client.get(reverse("audit:changes"), {"vendor": vendor.pk, "action": "1"})
+    html = client.get(reverse("audit:changes"), {"vendor": vendor.name, "action": "1"})
     page = html.content.decode()
-    assert f"<code>Owner</code>: {staff} → {other_staff}" in page
-    local = timezone.localtime(archived).strftime("%Y-%m-%d %H:%M")
-    assert f"<code>Archived at</code>: — → {local}" in page
-    assert "<code>Residual risk</code>: — → Critical" in page
+    assert f'<span class="fw-semibold">Owner</span>: {staff} → {other_staff}' in page
+    with translation.override("en"):
+        local = local_datetime(archived)
+    assert f'<span class="fw-semibold">Archived at</span>: — → {local}' in page
+    assert '<span class="fw-semibold">Residual risk</span>: — → Critical' in page
 
 
 def test_audit_page_names_related_records_in_a_fixed_number_of_queries(

@@ -66,8 +66,18 @@ TABLE = {
     "password_reset_complete": (lambda w: {}, everyone(200, anon=200)),
     "accounts:profile": (lambda w: {}, everyone(200)),
     "accounts:users": (lambda w: {}, admin_only()),
+    "accounts:user_create": (lambda w: {}, admin_only()),
+    "accounts:user_edit": (lambda w: {"pk": w["users"]["manager"].pk}, admin_only()),
+    "accounts:user_action": (
+        lambda w: {"pk": w["users"]["manager"].pk, "name": "deactivate"},
+        post_only(),
+    ),
     "accounts:api_token_create": (lambda w: {}, post_only()),
-    "accounts:api_token_revoke": (lambda w: {"pk": w["api_token"].pk}, post_only()),
+    # Revoking asks on a page of its own first (GET); only the token's owner sees it.
+    "accounts:api_token_revoke": (
+        lambda w: {"pk": w["api_token"].pk},
+        {"anon": LOGIN, "assigned": 200, "other": 404, "manager": 404, "admin": 404},
+    ),
     "api_schema": (lambda w: {}, everyone(200, anon=401)),
     "api_docs": (lambda w: {}, everyone(200)),
     # Single sign-on is not configured in these tests: its two URLs do not exist then.
@@ -76,6 +86,7 @@ TABLE = {
     "audit:changes": (lambda w: {}, managers_and_admins()),
     "audit:access": (lambda w: {}, managers_and_admins()),
     "audit:access_review": (lambda w: {}, managers_and_admins()),
+    "audit:vendor_history": (lambda w: {"pk": w["vendor"].pk}, vendor_read()),
     "accounts:otp_setup": (lambda w: {}, everyone(200)),
     "accounts:otp_verify": (lambda w: {}, everyone(302)),  # no device yet: to set-up
     "accounts:otp_disable": (lambda w: {}, post_only()),
@@ -115,9 +126,10 @@ TABLE = {
         lambda w: {"pk": w["vendor"].pk, "cid": w["contract"].pk},
         vendor_write(),
     ),
+    # Deleting asks on a page of its own first (GET, or a POST without confirmed=1).
     "vendors:part_delete": (
         lambda w: {"pk": w["vendor"].pk, "kind": "certifications", "cid": w["cert"].pk},
-        post_only(),
+        vendor_write(),
     ),
     "vendors:part_file": (
         lambda w: {"pk": w["vendor"].pk, "kind": "certifications", "cid": w["cert"].pk},
@@ -157,6 +169,11 @@ TABLE = {
     "assessments:workbook_confirm": (lambda w: {"pk": w["assessment"].pk}, post_only()),
     "questionnaires:checklist": (lambda w: {}, admin_only()),
     "questionnaires:checklist_import": (lambda w: {}, admin_only()),
+    "questionnaires:checklist_import_standard": (lambda w: {}, admin_only()),
+    "questionnaires:checklist_make_default": (
+        lambda w: {"pk": w["published"].checklist_id},
+        post_only(),
+    ),
     "questionnaires:checklist_diff": (lambda w: {}, admin_only()),
     "questionnaires:version": (lambda w: {"pk": w["published"].pk}, admin_only()),
     "questionnaires:version_new_draft": (lambda w: {"pk": w["published"].pk}, post_only()),
@@ -197,6 +214,21 @@ TABLE = {
         vendor_read(),
     ),
     "invitations:decide": (lambda w: {"pk": w["proposal"].pk}, post_only()),
+    "incidents:index": (lambda w: {}, everyone(200)),
+    "incidents:policy": (lambda w: {}, admin_only()),
+    "incidents:create": (lambda w: {"vendor_pk": w["vendor"].pk}, vendor_write()),
+    "incidents:detail": (lambda w: {"pk": w["incident"].pk}, vendor_read()),
+    "incidents:edit": (lambda w: {"pk": w["incident"].pk}, vendor_write()),
+    "incidents:step": (lambda w: {"pk": w["incident"].pk}, post_only()),
+    "incidents:close": (lambda w: {"pk": w["incident"].pk}, post_only()),
+    "incidents:file": (
+        lambda w: {"pk": w["incident"].pk, "file_pk": w["incident_file"].pk},
+        vendor_read(),
+    ),
+    "reports:incident_request": (lambda w: {"incident_pk": w["incident"].pk}, post_only()),
+    "reports:incident_status": (lambda w: {"pk": w["incident_report"].pk}, vendor_read()),
+    "reports:incident_download": (lambda w: {"pk": w["incident_report"].pk}, vendor_read()),
+    "reports:incident_retry": (lambda w: {"pk": w["incident_report"].pk}, post_only()),
     "notifications:index": (lambda w: {}, everyone(200)),
     "notifications:bell": (lambda w: {}, everyone(200)),
     # Someone else's notification is a 404, one's own goes to its object.
@@ -223,18 +255,15 @@ POSTS = {
     "accounts:otp_disable": ({}, everyone(302)),
     "accounts:api_token_create": ({"name": "matrix", "scope": "read"}, everyone(200)),
     "accounts:api_token_revoke": (
-        {},
+        {"confirmed": "1"},
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 404, "admin": 404},
     ),
+    "accounts:user_action": ({}, {**admin_only(), "admin": 302}),
     "vendors:status": (
         {"status": "under_review"},
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 403, "admin": 302},
     ),
     "vendors:archive": (
-        {},
-        {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 403, "admin": 302},
-    ),
-    "vendors:part_delete": (
         {},
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 403, "admin": 302},
     ),
@@ -260,6 +289,7 @@ POSTS = {
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 403, "admin": 403},
     ),
     "questionnaires:version_new_draft": ({}, {**admin_only(), "admin": 302}),
+    "questionnaires:checklist_make_default": ({}, {**admin_only(), "admin": 302}),
     "questionnaires:version_delete": ({}, {**admin_only(), "admin": 302}),
     "questionnaires:section_move": ({"direction": "down"}, {**admin_only(), "admin": 302}),
     "questionnaires:item_delete": ({}, {**admin_only(), "admin": 302}),
@@ -287,6 +317,22 @@ POSTS = {
     "invitations:decide": (
         {"verdict": "accept"},
         {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 302, "admin": 403},
+    ),
+    "incidents:step": (
+        {"kind": "note", "note": "matrix"},
+        {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 403, "admin": 302},
+    ),
+    "incidents:close": (
+        {},
+        {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 403, "admin": 302},
+    ),
+    "reports:incident_request": (
+        {"language": "ja"},
+        {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 302, "admin": 302},
+    ),
+    "reports:incident_retry": (
+        {},
+        {"anon": LOGIN, "assigned": 302, "other": 404, "manager": 302, "admin": 302},
     ),
     "notifications:read": ({}, everyone(302)),
     "notifications:calendar_new": ({}, everyone(302)),
@@ -338,6 +384,14 @@ PORTAL_TABLE = {
     "portal:reply": (lambda w: {"pk": w["thread"].pk}, portal_post_only()),
     # The findings open to remediation invitations only (tests/portal/test_rounds.py).
     "portal:finding": (lambda w: {"pk": w["finding"].pk}, portal(404)),
+    # A contact sees only the incidents it reported; another vendor's contact gets a 404.
+    "portal:incidents": (lambda w: {}, portal(200, other_vendor=200)),
+    "portal:incident_new": (lambda w: {}, portal(200, other_vendor=200)),
+    "portal:incident": (lambda w: {"pk": w["portal_incident"].pk}, portal(200)),
+    # The workbook of the session's own invitation (no object in the URL).
+    "portal:workbook": (lambda w: {}, portal(200, other_vendor=200)),
+    "portal:workbook_import": (lambda w: {}, portal(200, other_vendor=200)),
+    "portal:workbook_confirm": (lambda w: {}, portal_post_only()),
 }
 PORTAL_POSTS = {
     "portal:code_resend": ({}, portal(302, uninvited=302, other_vendor=302)),
@@ -348,6 +402,8 @@ PORTAL_POSTS = {
     "portal:submit": ({}, portal(302, other_vendor=302)),
     "portal:delegation_revoke": ({}, portal(302)),
     "portal:reply": ({"text": "回答します"}, portal(302)),
+    # No valid preview: back to the upload page with the reason, nothing written.
+    "portal:workbook_confirm": ({"plan": "forged"}, portal(302, other_vendor=302)),
 }
 
 
@@ -418,6 +474,7 @@ def world(media, staff, other_staff, manager, admin_user):
     report.status = Report.Status.READY
     report.save()
     portal_world = _portal_world(vendor, assessment, staff, manager, stored[2])
+    incident_world = _incident_world(vendor, staff, portal_world["invitation"])
     from accounts.tokens import issue_token
 
     token, _raw = issue_token(staff, name="matrix", scope="read")
@@ -461,6 +518,36 @@ def world(media, staff, other_staff, manager, admin_user):
         "draft_item": draft_section.items.order_by("position").first(),
         "users": {"assigned": staff, "other": other_staff, "manager": manager, "admin": admin_user},
         **portal_world,
+        **incident_world,
+    }
+
+
+def _incident_world(vendor, staff, invitation):
+    """An incident recorded by staff with a file on its timeline and a failed PDF, and
+    one the invited contact reported through the portal."""
+    from incidents import services as incidents
+    from reports.models import IncidentReport
+    from tests.factories import make_incident, pdf_upload
+
+    incident = make_incident(vendor, staff, people_affected=1_001)
+    step = incidents.add_step(incident, kind="note", user=staff, files=[pdf_upload()])
+    portal_incident = make_incident(vendor, contact=invitation.contact, people_affected=5)
+    incident_report = IncidentReport.objects.create(
+        incident=incident,
+        language="ja",
+        requested_by=staff,
+        status=IncidentReport.Status.FAILED,
+        fingerprint="e" * 64,
+        error="boom",
+    )
+    incident_report.file.save("incident.pdf", ContentFile(b"%PDF-1.4 incident"), save=False)
+    incident_report.status = IncidentReport.Status.READY
+    incident_report.save()
+    return {
+        "incident": incident,
+        "incident_file": step.files.get(),
+        "portal_incident": portal_incident,
+        "incident_report": incident_report,
     }
 
 

@@ -13,7 +13,9 @@ from django.utils import timezone
 from tests.factories import CertificationFactory, ContactFactory, ContractFactory, VendorFactory
 
 LIST_QUERIES = 12
-DETAIL_QUERIES = 18  # one of them lists the open portal invitations
+# One of them lists the open portal invitations; the history panel takes a count, a page,
+# the vendors and assessments its entries belong to, and one per kind of record named.
+DETAIL_QUERIES = 21
 
 
 def make_vendors(count, owner, assigned):
@@ -55,7 +57,7 @@ def test_filtered_vendor_list_query_count(client, django_assert_num_queries, man
 
 @pytest.mark.parametrize("parts", [1, 6])
 def test_vendor_page_query_count_does_not_grow_with_its_parts(
-    client, django_assert_num_queries, staff, assigned_staff, parts
+    client, django_assert_max_num_queries, staff, assigned_staff, parts
 ):
     vendor = VendorFactory(owner=staff, assigned=[assigned_staff], tags=["a", "b", "c"])
     for n in range(parts):
@@ -69,7 +71,7 @@ def test_vendor_page_query_count_does_not_grow_with_its_parts(
         client.post(reverse("vendors:status", args=[vendor.pk]), {"status": "under_review"})
         client.post(reverse("vendors:status", args=[vendor.pk]), {"status": "candidate"})
     client.get(url)
-    with django_assert_num_queries(DETAIL_QUERIES):
+    with django_assert_max_num_queries(DETAIL_QUERIES):
         response = client.get(url)
     assert response.status_code == 200
-    assert len(response.context["history"]) >= 4 * parts
+    assert len(response.context["history_page"]) >= min(4 * parts, 10)

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from questionnaires.checklist_schema import ChecklistImportError
 from questionnaires.checklist_yaml import DEFAULT_CHECKLIST_PATH, parse_checklist
-from questionnaires.checklists import import_doc, install_default_checklist
+from questionnaires.checklists import default_checklist, import_doc, install_default_checklist
 from questionnaires.coverage import BUNDLED_SETS
 from questionnaires.models import Checklist
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {exc}") from exc
         except ChecklistImportError as exc:
             raise CommandError(f"{file} was not imported:\n{exc}") from exc
-        version = import_doc(doc, checklist=Checklist.objects.first(), publish=publish)
+        version = import_doc(doc, checklist=default_checklist(), publish=publish)
         self.stdout.write(f"Imported {file} as {version}.")
 
     def install_bundled(self, name):

@@ -24,7 +24,7 @@ class Command(BaseCommand):
             )
         except Assessment.DoesNotExist:
             raise CommandError(f"No assessment {assessment_id}.") from None
-        html, fingerprint = services.build(assessment, lang)
-        pdf, pages = rendering.write_pdf(html)
+        html, answers_json, fingerprint = services.build_document(assessment, lang)
+        pdf, pages = rendering.write_pdf(html, answers_json=answers_json)
         Path(output).write_bytes(pdf)
         self.stdout.write(f"{output}: {pages} pages, {len(pdf)} bytes, fingerprint {fingerprint}")
