@@ -145,6 +145,9 @@ def main() -> int:
             import django
 
             django.setup()
+            from duediligence.celery import app
+
+            app.loader.import_default_modules()  # the tasks that services queue on commit
             from django.conf import settings
             from django.core.management import call_command
 
