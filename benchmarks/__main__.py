@@ -1,7 +1,7 @@
 """Run the benchmarks against a throwaway database, never the developer's.
 
 SQLite (the default): a temporary DD_VAR_DIR. PostgreSQL (DATABASE_URL set): a
-database named dd_bench on the same server, dropped afterwards.
+database named <its name>_bench (or BENCH_DB) on the same server, dropped afterwards.
 """
 
 import os
@@ -12,8 +12,9 @@ import time
 from datetime import timedelta
 from urllib.parse import urlparse, urlunparse
 
-# BENCH_DB names another throwaway database (two benchmark runs on one server at once).
-BENCH_DB = os.environ.get("BENCH_DB", "dd_bench")
+# BENCH_DB names another throwaway database (two benchmark runs on one server at once);
+# by default it is named after the DATABASE_URL database, so two developers never meet.
+BENCH_DB = os.environ.get("BENCH_DB", "")
 REQUESTS = 30
 
 
@@ -32,6 +33,10 @@ def _prepare_database(var_dir: str) -> str | None:
     if not url.startswith(("postgres://", "postgresql://")):
         os.environ.pop("DATABASE_URL", None)  # SQLite lands in the temporary DD_VAR_DIR
         return None
+    global BENCH_DB
+    base = urlparse(url).path.strip("/")
+    if not BENCH_DB:
+        BENCH_DB = f"{base}_bench" if base and base != "postgres" else "dd_bench"
     bench_url = urlunparse(urlparse(url)._replace(path=f"/{BENCH_DB}"))
     with _postgres_admin(url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
@@ -142,6 +147,9 @@ def main() -> int:
             import django
 
             django.setup()
+            from duediligence.celery import app
+
+            app.loader.import_default_modules()  # the tasks that services queue on commit
             from django.conf import settings
             from django.core.management import call_command
 

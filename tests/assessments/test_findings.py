@@ -603,3 +603,15 @@ def test_detail_query_count_does_not_grow_with_evidence(
 # session, user, OTP device, groups, permissions, the finding with its joins, the answer,
 # its evidence, the owners offered, the vendor's proposals, ... (the same for 1 or 6 files)
 DETAIL_QUERIES = 16
+
+
+def test_list_shows_the_most_severe_first_then_the_soonest_due(client, two_vendors, manager):
+    from datetime import date
+
+    findings = list(Finding.objects.all())
+    for n, finding in enumerate(findings):
+        Finding.objects.filter(pk=finding.pk).update(due_date=date(2027, 1, 1 + n % 20))
+    client.force_login(manager)
+    response = client.get(reverse("assessments:findings"))
+    shown = [(f.severity_rank, f.due_date, f.pk) for f in response.context["page"]]
+    assert shown == sorted(shown) and len(shown) == len(findings)
