@@ -96,9 +96,9 @@ def _vendor_ids(text):
     text = text.strip()
     match = Q(name__icontains=text) | Q(name_kana__icontains=text) | Q(name_en__icontains=text)
     return list(
-        Vendor.objects.filter(match).order_by("pk").values_list("pk", flat=True)[
-            :VENDOR_MATCH_LIMIT
-        ]
+        Vendor.objects.filter(match)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:VENDOR_MATCH_LIMIT]
     )
 
 
@@ -252,6 +252,4 @@ def vendor_history(request, pk):
     context = vendor_history_page(request, vendor, request.GET.get("page"))
     if request.headers.get("HX-Request"):
         return render(request, "audit/_vendor_history.html", context)
-    return render(
-        request, "audit/vendor_history.html", {**context, "nav_active": "vendors"}
-    )
+    return render(request, "audit/vendor_history.html", {**context, "nav_active": "vendors"})

@@ -122,7 +122,9 @@ def test_the_audit_page_has_a_fixed_number_of_queries(
 ):
     published_version()
     assessment = services.start_assessment(vendor, user=staff, reviewer=manager)
-    codes = list(assessment.version.items.filter(answer_type="yes_no").values_list("code", flat=True))
+    codes = list(
+        assessment.version.items.filter(answer_type="yes_no").values_list("code", flat=True)
+    )
     for code in codes[:2]:
         save(assessment, code, "yes", staff)
     client.force_login(manager)
@@ -138,7 +140,9 @@ def test_the_audit_page_has_a_fixed_number_of_queries(
 
 
 def test_the_vendor_page_shows_a_short_paged_history(client, staff, other_staff, assessment):
-    codes = list(assessment.version.items.filter(answer_type="yes_no").values_list("code", flat=True))
+    codes = list(
+        assessment.version.items.filter(answer_type="yes_no").values_list("code", flat=True)
+    )
     for code in codes[:25]:
         save(assessment, code, "yes", staff)
     client.force_login(staff)
@@ -166,7 +170,9 @@ def test_the_vendor_page_shows_a_short_paged_history(client, staff, other_staff,
 def test_the_vendor_page_query_count_does_not_grow_with_its_history(
     client, staff, assessment, entries, django_assert_max_num_queries
 ):
-    codes = list(assessment.version.items.filter(answer_type="yes_no").values_list("code", flat=True))
+    codes = list(
+        assessment.version.items.filter(answer_type="yes_no").values_list("code", flat=True)
+    )
     for code in codes[:entries]:
         save(assessment, code, "partial", staff)
     client.force_login(staff)

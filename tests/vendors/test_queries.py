@@ -15,7 +15,7 @@ from tests.factories import CertificationFactory, ContactFactory, ContractFactor
 LIST_QUERIES = 12
 # One of them lists the open portal invitations; the history panel takes a count, a page,
 # the vendors and assessments its entries belong to, and one per kind of record named.
-DETAIL_QUERIES = 21
+DETAIL_QUERIES = 22
 
 
 def make_vendors(count, owner, assigned):
