@@ -102,8 +102,49 @@ class ApprovalForm(ReviewForm):
         help_text=_("Only with “Adopt with conditions”: what the vendor must do, and by when."),
     )
 
+    vendor_status = forms.ChoiceField(
+        label=_("The vendor after approval"),
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        help_text=_("Move the vendor on in its life cycle as this approval decides."),
+    )
+
+    def __init__(self, *args, vendor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vendor = vendor
+        field = self.fields["vendor_status"]
+        if vendor is None or not vendor.statuses_after_approval():
+            del self.fields["vendor_status"]
+            return
+        labels = dict(vendor.Status.choices)
+        field.choices = [
+            ("", _("Leave it “%(status)s”") % {"status": vendor.get_status_display()}),
+            *(
+                (s, _("Make it “%(status)s”") % {"status": labels[s]})
+                for s in vendor.statuses_after_approval()
+            ),
+        ]
+        field.initial = vendor.statuses_after_approval()[0]
+
     def clean(self):
         data = super().clean()
+        status = data.get("vendor_status") or ""
+        moves_on = (
+            status in (self.vendor.Status.APPROVED, self.vendor.Status.ACTIVE)
+            if self.vendor
+            else False
+        )
+        if moves_on and data.get("conclusion") == Assessment.Conclusion.DO_NOT_ADOPT:
+            self.add_error(
+                "vendor_status",
+                _("A vendor that is not to be adopted cannot become “%(status)s”.")
+                % {"status": self.vendor.Status(status).label},
+            )
+        if status == "rejected" and data.get("conclusion") in (
+            Assessment.Conclusion.ADOPT,
+            Assessment.Conclusion.ADOPT_WITH_CONDITIONS,
+        ):
+            self.add_error("vendor_status", _("A vendor to be adopted cannot be marked rejected."))
         conditional = data.get("conclusion") == Assessment.Conclusion.ADOPT_WITH_CONDITIONS
         if conditional and not data.get("conditions", "").strip():
             self.add_error(

@@ -170,12 +170,22 @@ def _start_for_vendor(assessment):
 
 @transaction.atomic
 def apply_action(
-    assessment, action, *, user, comment="", unanswered=(), conclusion="", conditions=""
+    assessment,
+    action,
+    *,
+    user,
+    comment="",
+    unanswered=(),
+    conclusion="",
+    conditions="",
+    vendor_status="",
 ):
     """Move the assessment through the workflow, or raise PermissionDenied/ValidationError.
 
     Approving records the manager's ``conclusion`` (adopt, adopt with ``conditions``, do not
-    adopt); the approval page requires one, callers without a page may leave it empty."""
+    adopt); the approval page requires one, callers without a page may leave it empty.
+    With ``vendor_status`` the approval also moves the vendor on in its life cycle (e.g.
+    candidate to active); ``assessment.vendor_moved_from`` then says from where."""
     if not workflow.role_may(action, user.role):
         raise PermissionDenied
     # A double click or two reviewers at once: the second waits for the first's row lock
@@ -196,6 +206,7 @@ def apply_action(
         raise ValidationError(_("Say what must be corrected when returning an assessment."))
     if action == "approve":
         conclusion, conditions = _checked_conclusion(conclusion, conditions)
+        _check_vendor_move(assessment.vendor, vendor_status, conclusion)
     now = timezone.now()
     assessment.status = to
     if action == "submit":
@@ -207,6 +218,15 @@ def apply_action(
     assessment.save()
     if action in ("submit", "approve"):
         _score_hooks(assessment, action)
+    assessment.vendor_moved_from = None
+    if action == "approve" and vendor_status:
+        from vendors.services import move_after_approval
+
+        vendor = assessment.vendor
+        vendor.refresh_from_db(fields=["status"])
+        assessment.vendor_moved_from = move_after_approval(
+            vendor, vendor_status, assessment_id=assessment.pk
+        )
     if comment.strip():
         ReviewNote.objects.create(assessment=assessment, author=user, action=action, text=comment)
     _announce(assessment, action, now)
@@ -216,6 +236,24 @@ def apply_action(
         )
     )
     return assessment
+
+
+def _check_vendor_move(vendor, status, conclusion):
+    if not status:
+        return
+    if status not in vendor.statuses_after_approval():
+        raise ValidationError(_("Choose one of the vendor statuses offered."))
+    adopting = status in (vendor.Status.APPROVED, vendor.Status.ACTIVE)
+    if conclusion == Assessment.Conclusion.DO_NOT_ADOPT and adopting:
+        raise ValidationError(
+            _("A vendor that is not to be adopted cannot become “%(status)s”.")
+            % {"status": vendor.Status(status).label}
+        )
+    if status == vendor.Status.REJECTED and conclusion in (
+        Assessment.Conclusion.ADOPT,
+        Assessment.Conclusion.ADOPT_WITH_CONDITIONS,
+    ):
+        raise ValidationError(_("A vendor to be adopted cannot be marked rejected."))
 
 
 def _checked_conclusion(conclusion, conditions):

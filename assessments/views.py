@@ -133,6 +133,7 @@ def detail(request, pk):
             ],
             "review_form": ReviewForm(),
             "conclusions": Assessment.Conclusion.choices,
+            "approval_form": ApprovalForm(vendor=assessment.vendor),
             "notes": assessment.review_notes.select_related("author"),
             "can_answer": can_answer(request.user, assessment),
             "nav_active": "assessments",
@@ -323,7 +324,10 @@ def action(request, pk, name):
 def _action(request, pk, name):
     assessment = get_assessment_for_user(request.user, pk)
     asks = name in CONFIRMED_ACTIONS
-    form = (ApprovalForm if name == "approve" else ReviewForm)(request.POST or None)
+    if name == "approve":
+        form = ApprovalForm(request.POST or None, vendor=assessment.vendor)
+    else:
+        form = ReviewForm(request.POST or None)
     if asks and not (confirm.is_confirmed(request) and form.is_valid()):
         return _confirm_action(request, assessment, name, form)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
@@ -331,6 +335,7 @@ def _action(request, pk, name):
     decision = {}
     if name == "approve":
         decision = {k: form.cleaned_data[k] for k in ("conclusion", "conditions")}
+        decision["vendor_status"] = form.cleaned_data.get("vendor_status", "")
     try:
         services.apply_action(
             assessment, name, user=request.user, comment=comment, unanswered=unanswered, **decision
@@ -339,9 +344,23 @@ def _action(request, pk, name):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Done: %(action)s.") % {"action": workflow.ACTION_LABELS[name]})
+        if name == "approve":
+            messages.info(request, _vendor_move_message(assessment))
         if name == "start":  # straight to the questions, not back to the button
             return redirect(_first_section_url(assessment))
     return redirect("assessments:detail", pk)
+
+
+def _vendor_move_message(assessment):
+    vendor = assessment.vendor
+    names = {"vendor": vendor.display_name(get_language()), "status": vendor.get_status_display()}
+    before = getattr(assessment, "vendor_moved_from", None)
+    if before is None:
+        return _("%(vendor)s stays “%(status)s”.") % names
+    return _("%(vendor)s moved from “%(before)s” to “%(status)s”.") % {
+        **names,
+        "before": vendor.Status(before).label,
+    }
 
 
 def _confirm_action(request, assessment, name, form):

@@ -22,6 +22,7 @@ from .checklist_schema import (
 )
 from .checklist_yaml import parse_checklist
 from .models import ChecklistVersion, Item, Section
+from .references import article, canonical_article
 
 MAX_IMPORT_BYTES = 1024 * 1024
 
@@ -192,7 +193,7 @@ class ItemForm(ImportProblemsMixin, forms.Form):
             "weight": _plain(item.weight),
             "iso27001": ", ".join(item.iso27001),
             "jisq15001": ", ".join(item.jisq15001),
-            "appi": ", ".join(item.appi),
+            "appi": ", ".join(article(a) for a in item.appi),
             "choices": "\n".join(
                 f"{c['value']}|{c['score']:g}|{c['label'].get('ja', '')}|{c['label'].get('en', '')}"
                 for c in item.choices
@@ -268,7 +269,7 @@ class ItemForm(ImportProblemsMixin, forms.Form):
             recommendation=text("recommendation"),
             iso27001=_split(data["iso27001"]),
             jisq15001=_split(data["jisq15001"]),
-            appi=_split(data["appi"]),
+            appi=tuple(canonical_article(a) for a in _split(data["appi"])),
             choices=data["choices"] if answer_type in ("single_choice", "multi_choice") else (),
             thresholds=thresholds,
             condition=condition,

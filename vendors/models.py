@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import certificates, meti, normalize, risk
 from .corporate_number import validate_corporate_number
@@ -51,7 +52,7 @@ class Vendor(models.Model):
         CANDIDATE = "candidate", _("Candidate")
         UNDER_REVIEW = "under_review", _("Under review")
         APPROVED = "approved", _("Approved")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("vendor status", "Active")
         OFFBOARDED = "offboarded", _("Offboarded")
         REJECTED = "rejected", _("Rejected")
 
@@ -325,12 +326,37 @@ class Vendor(models.Model):
     def allowed_transitions(self) -> tuple[str, ...]:
         return self.TRANSITIONS.get(self.status, ())
 
+    def statuses_after_approval(self) -> list[str]:
+        """Where an approved assessment may move the vendor in its life cycle: forward to
+        approved or active along the allowed transitions (a candidate passes review on the
+        way), or to rejected where the vendor may be rejected from here."""
+        forward = (
+            self.Status.CANDIDATE,
+            self.Status.UNDER_REVIEW,
+            self.Status.APPROVED,
+            self.Status.ACTIVE,
+        )
+        reached, frontier = [], [self.status]
+        while frontier:
+            for status in self.TRANSITIONS.get(frontier.pop(), ()):
+                if status in forward and status not in reached and status != self.status:
+                    reached.append(status)
+                    frontier.append(status)
+        targets = [s for s in (self.Status.APPROVED, self.Status.ACTIVE) if s in reached]
+        if self.Status.REJECTED in self.allowed_transitions():
+            targets.append(self.Status.REJECTED)
+        return targets
+
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
     def get_additional_data(self):
-        return {"vendor_id": self.pk}
+        data = {"vendor_id": self.pk}
+        # Set by a change an approval makes, so the entry names that assessment.
+        if getattr(self, "audit_assessment_id", None):
+            data["assessment_id"] = self.audit_assessment_id
+        return data
 
 
 class VendorPart(models.Model):
@@ -445,7 +471,7 @@ class Certification(VendorPart):
         verbose_name_plural = _("certifications")
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.registration_number}".strip()
+        return f"{self.display_name} {self.registration_number}".strip()
 
     def save(self, *args, **kwargs):
         self.renewal_in_time = self.kind == self.Kind.PMARK and certificates.renewal_filed_in_time(
@@ -454,6 +480,18 @@ class Certification(VendorPart):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "renewal_in_time"}
         super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        """The type with its edition, the standard named once: プライバシーマーク（JIS Q
+        15001:2017）, not プライバシーマーク（JIS Q 15001） JIS Q 15001:2017."""
+        if not self.edition:
+            return self.get_kind_display()
+        if self.kind == self.Kind.PMARK:
+            return _("Privacy Mark (%(standard)s)") % {"standard": self.get_edition_display()}
+        if self.kind == self.Kind.ISO27001:
+            return self.get_edition_display()
+        return f"{self.get_kind_display()} · {self.get_edition_display()}"
 
     def clean(self):
         super().clean()

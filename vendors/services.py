@@ -88,6 +88,20 @@ def change_status(vendor: Vendor, status: str) -> None:
     vendor.save(update_fields=fields)
 
 
+def move_after_approval(vendor: Vendor, status: str, *, assessment_id: int) -> str:
+    """Move the vendor on in its life cycle as the approval of an assessment chose;
+    returns the status it had. The audit entry names the assessment."""
+    if status not in vendor.statuses_after_approval():
+        raise ValidationError(
+            _("A vendor cannot move from “%(current)s” to “%(target)s”.")
+            % {"current": vendor.get_status_display(), "target": Vendor.Status(status).label}
+        )
+    before = vendor.status
+    vendor.audit_assessment_id = assessment_id
+    change_status(vendor, status)
+    return before
+
+
 def archive(vendor: Vendor) -> None:
     vendor.archived_at = timezone.now()
     vendor.save(update_fields=["archived_at", "updated_at"])
