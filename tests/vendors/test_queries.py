@@ -23,8 +23,6 @@ LIST_QUERIES = 12
 # the vendors and assessments its entries belong to, and one per kind of record named (the
 # incidents' entries are one more kind); two are the incidents panel (its list, the targets).
 DETAIL_QUERIES = 24
-# the vendors and assessments its entries belong to, and one per kind of record named.
-DETAIL_QUERIES = 22
 
 
 def make_vendors(count, owner, assigned):
