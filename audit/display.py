@@ -186,6 +186,8 @@ def change_rows(entry):
         if name in hidden:
             continue
         field = _field(entry, name)
+        if field is not None and not getattr(field, "concrete", True):
+            continue  # a reverse relation auditlog happened to record ("….None")
         label = _label(field, name)
         if isinstance(change, dict):  # m2m: {"type": "m2m", "operation": "add", "objects": [...]}
             sign = "+" if change.get("operation") == "add" else "−"
@@ -194,13 +196,26 @@ def change_rows(entry):
         elif isinstance(change, list | tuple) and len(change) == 2:
             before, after = (_shown(entry, field, value) for value in change)
             if entry.action == LogEntry.Action.CREATE:
-                if after.text == "—":
+                if after.text == "—" or _is_default(field, change[1]):
                     continue  # a creation lists what it set, not every empty field
                 before = Shown("")
             rows.append((label, before, after))
         else:
             rows.append((label, Shown(""), _short(str(change))))
     return rows
+
+
+def _is_default(field, value) -> bool:
+    """A created record's key, or a field left at its default (False, 0): no news."""
+    if field is None:
+        return False
+    if field.primary_key or getattr(field, "auto_now_add", False):
+        return True  # the key, and the creation time the entry's own time says
+    if _is_relation(field) and field.related_model in (Vendor, Assessment):
+        return True  # shown beside every entry
+    if not field.has_default() or callable(field.default):
+        return False
+    return str(value) == str(field.default)
 
 
 def with_related_names(entries):

@@ -36,7 +36,7 @@ class AuditFilterForm(forms.Form):
         label=gettext_lazy("Vendor"),
         required=False,
         max_length=200,
-        help_text=gettext_lazy("Part of the name, in kana or in English"),
+        help_text=gettext_lazy("Part of the name"),
     )
     action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
     date_from = forms.DateField(
