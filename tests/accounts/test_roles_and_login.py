@@ -93,6 +93,7 @@ def test_navigation_shows_admin_items_only_to_admins(client, admin_user, staff):
         "assessments",
         "findings",
         "compare",
+        "incidents",
         "reports",
         "audit",
         "checklist",
@@ -100,7 +101,7 @@ def test_navigation_shows_admin_items_only_to_admins(client, admin_user, staff):
     ]
     client.force_login(staff)
     keys = [key for key, _label, _url in client.get(reverse("dashboard")).context["nav_items"]]
-    assert keys == ["dashboard", "vendors", "assessments", "findings", "reports"]
+    assert keys == ["dashboard", "vendors", "assessments", "findings", "incidents", "reports"]
 
 
 def test_password_change_in_english(client, staff):
