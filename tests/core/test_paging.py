@@ -46,7 +46,7 @@ def test_the_vendor_list_says_more_than_the_cap(client, staff, six_vendors, monk
     assert "More than 4 vendors: search or filter to narrow the list." in html
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
     html = client.get(reverse("vendors:index")).content.decode()
-    assert "委託先が4件を超えています" in html
+    assert "委託先が4社を超えています" in html
     monkeypatch.setattr(paging, "COUNT_CAP", 1000)
     html = client.get(reverse("vendors:index")).content.decode()
     assert "6社" in html
