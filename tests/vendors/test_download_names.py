@@ -2,7 +2,7 @@
 bidirectional characters, and keep it when a long name is shortened; the same for
 report names built from vendor names. And an over-limit upload says sizes that differ."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -88,7 +88,9 @@ def test_a_300_character_upload_name_keeps_pdf(client, staff, media):
 def test_report_names_from_hostile_vendor_names(staff):
     vendor = VendorFactory(owner=staff, name="悪意\u202efdp.exe/../株式会社", name_en="E" * 200)
     report = Report(
-        assessment=Assessment(vendor=vendor), language="ja", finished_at=datetime(2026, 4, 1, 12)
+        assessment=Assessment(vendor=vendor),
+        language="ja",
+        finished_at=datetime(2026, 4, 1, 3, tzinfo=UTC),
     )
     name = report.download_name()
     assert name == "悪意fdp.exe_.._株式会社_評価報告書_20260401.pdf"
