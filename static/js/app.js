@@ -41,4 +41,28 @@
       item.setAttribute("data-visible", shown ? "true" : "false");
     });
   });
+  // Approving: the vendor's next status follows the conclusion chosen, so "do not adopt"
+  // never leaves "make it approved" checked (the server refuses that pair either way).
+  document.addEventListener("change", function (event) {
+    var radio = event.target;
+    if (!radio.matches || !radio.matches("input[name=conclusion]")) { return; }
+    var form = radio.form;
+    var statuses = form ? form.querySelectorAll("input[name=vendor_status]") : [];
+    if (!statuses.length) { return; }
+    var pick = function (value) {
+      statuses.forEach(function (s) { if (s.value === value) { s.checked = true; } });
+    };
+    var current = form.querySelector("input[name=vendor_status]:checked");
+    var value = current ? current.value : "";
+    var forward = ["approved", "active"];
+    if (radio.value === "reject" && forward.indexOf(value) !== -1) {
+      var rejected = form.querySelector("input[name=vendor_status][value=rejected]");
+      pick(rejected ? "rejected" : "");
+    } else if (radio.value !== "reject" && value === "rejected") {
+      var next = Array.prototype.find.call(statuses, function (s) {
+        return forward.indexOf(s.value) !== -1;
+      });
+      pick(next ? next.value : "");
+    }
+  });
 })();

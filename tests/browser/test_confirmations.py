@@ -4,6 +4,7 @@ own without it. Screenshots in Japanese and English, and at 390 px wide."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from assessments import services
 from assessments.models import Assessment
@@ -54,12 +55,12 @@ def test_deleting_a_certificate_asks_in_a_dialog(page, vendor, staff):
     screenshot(page, "confirm-dialog-certificate-ja")
     # Cancel: nothing is sent, nothing deleted, the focus back on the button.
     dialog.get_by_role("button", name="キャンセル").click()
-    assert page.locator("dialog.confirm-dialog").count() == 0
+    expect(page.locator("dialog.confirm-dialog")).to_have_count(0)  # removed once closed
     assert Certification.objects.filter(vendor=vendor).count() == 1
     # Escape closes it too.
     page.click("[data-testid=remove-cert]")
     page.keyboard.press("Escape")
-    assert page.locator("dialog.confirm-dialog").count() == 0
+    expect(page.locator("dialog.confirm-dialog")).to_have_count(0)  # removed once closed
 
     page.click("[data-testid=remove-contract]")
     with page.expect_navigation():
@@ -131,7 +132,13 @@ def test_approving_with_conditions_asks_in_a_dialog_that_repeats_them(
     problems = watch_console(page)
     sign_in(page, "bob")
     page.goto(f"/assessments/{in_review.pk}/")
+    # The vendor's next status follows the conclusion chosen.
+    checked = page.locator("input[name=vendor_status]:checked")
+    assert checked.get_attribute("value") == "approved"
+    page.check("#conclusion-reject")
+    assert checked.get_attribute("value") == "rejected"
     page.check("#conclusion-conditional")
+    assert checked.get_attribute("value") == "approved"
     page.fill("#conditions", "3か月以内に再委託先の一覧を提出すること")
     screenshot(page, "approve-form-ja")
     page.click("button[data-action=approve]")
@@ -209,6 +216,7 @@ def test_without_javascript_the_approval_page_asks_for_the_conclusion(
         )
         page.goto(f"/assessments/{in_review.pk}/")
         page.check("#conclusion-reject")
+        page.check("input[name=vendor_status][value='']")  # no script moves it for them
         with page.expect_navigation():
             page.click("button[data-action=approve]")
         confirmation = page.locator("[data-testid=confirmation]")

@@ -31,9 +31,17 @@ def contact(vendor):
     return Contact.objects.create(vendor=vendor, name="山田 太郎", email="yamada@portal.example")
 
 
+def start_unanswered(vendor, staff, manager):
+    """A new assessment with no answer yet: the scope answers the intake fills in at the
+    start are taken away (tests/assessments/test_intake_prefill.py covers them)."""
+    assessment = assessment_services.start_assessment(vendor, user=staff, reviewer=manager)
+    assessment.answers.filter(from_intake=True).delete()
+    return assessment
+
+
 @pytest.fixture
 def assessment(checklist, vendor, staff, manager):
-    return assessment_services.start_assessment(vendor, user=staff, reviewer=manager)
+    return start_unanswered(vendor, staff, manager)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from portal.models import Invitation
 from tests.assessments.test_workbook import filled, typed_answers
 from vendors.models import Contact, Vendor
 
-from .conftest import open_portal
+from .conftest import open_portal, start_unanswered
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,7 @@ def test_a_submitted_invitation_cannot_upload(portal, invited, assessment):
 def other_vendor_portal(staff, checklist, manager, media):
     vendor = Vendor.objects.create(name="株式会社ほか", owner=staff)
     contact = Contact.objects.create(vendor=vendor, name="田中 一郎", email="tanaka@hoka.example")
-    assessment = assessment_services.start_assessment(vendor, user=staff, reviewer=manager)
+    assessment = start_unanswered(vendor, staff, manager)
     _invitation, token = services.invite(assessment, user=staff, contact=contact)
     return open_portal(token, email=contact.email), assessment
 

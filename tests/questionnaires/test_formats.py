@@ -10,12 +10,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
 
 from assessments import scoring
 from questionnaires import checklists
 from questionnaires.checklist_schema import ChecklistImportError
 from questionnaires.formats import parse_caiq, parse_vsaq
 from questionnaires.models import Checklist, ChecklistVersion
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The parsers' reports and errors speak the active language; these read them in English
+    (the upload pages are read in Japanese below)."""
+    with translation.override("en"):
+        yield
+
 
 # A small questionnaire in VSAQ's structure, written for this test.
 VSAQ = {

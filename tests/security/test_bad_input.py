@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessments import services
+from assessments.models import Assessment
 from questionnaires.checklists import install_default_checklist
 from vendors.models import Vendor
 
@@ -193,10 +194,14 @@ def _post_urls(assessment):
 def test_every_post_without_a_csrf_token_is_refused(staff, assessment):
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff)
+    # The scope answers the intake filled in at the start are the only ones there.
+    prefilled = set(assessment.answers.values_list("pk", "updated_at"))
+    assert all(assessment.answers.values_list("from_intake", flat=True))
     for url in _post_urls(assessment):
         response = client.post(url, {"status": "under_review", "value": "yes"})
         assert response.status_code == 403, url
-    assert not assessment.answers.exists()
+    assert set(assessment.answers.values_list("pk", "updated_at")) == prefilled
+    assert Assessment.objects.count() == 1
     assert Vendor.objects.get(pk=assessment.vendor.pk).status == Vendor.Status.CANDIDATE
 
 
