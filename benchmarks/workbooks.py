@@ -26,7 +26,7 @@ import time
 ROUNDS = 5
 VENDOR_ROWS = 10_000
 # BENCH_QUICK=1: one round instead of three (the same 10,000 rows).
-VENDOR_ROUNDS = 1 if os.environ.get("BENCH_QUICK") else 3
+VENDOR_ROUNDS = 1 if os.environ.get("BENCH_QUICK") else 5
 
 
 def _answered_pair(users, version):

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from core import batch
+from core.bulk import append_rows
 from core.csvexport import FORMULA_PREFIXES
 from core.xlsx import SpreadsheetRefused, check_size, formula_cells, open_xlsx
 
@@ -603,7 +604,7 @@ def apply_vendor_import(plan: VendorImportPlan, *, user, default_owner=None) -> 
                     entries.append(entry)
                 done["update"] += 1
             # One audit entry per vendor created or changed, written together.
-            LogEntry.objects.bulk_create(entries, batch_size=1000)
+            append_rows(LogEntry, entries)
     except IntegrityError:
         raise VendorImportError(
             _(
@@ -669,10 +670,24 @@ def _creation_diff():
             known["fields"] = [(f, get_field_value(None, f)) for f in audited]
         out = {}
         for f, before in known["fields"]:
-            value = get_field_value(vendor, f)
+            value = shown(vendor, f)
             if value != before:
                 out[f.name] = (smart_str(before), smart_str(value))
         return out
+
+    def shown(vendor, f):
+        """``get_field_value``, once per field and value: most columns of an import hold
+        the same few values (defaults, yes/no) in every row."""
+        if f.is_relation:
+            return get_field_value(vendor, f)
+        raw = getattr(vendor, f.attname)
+        try:
+            return known[f.name, type(raw), raw]
+        except TypeError:  # a list or a dict: not a key
+            return get_field_value(vendor, f)
+        except KeyError:
+            value = known[f.name, type(raw), raw] = get_field_value(vendor, f)
+            return value
 
     return diff
 
