@@ -1,4 +1,5 @@
-"""Appending rows with COPY on PostgreSQL writes what bulk_create would have written."""
+"""Appending rows (COPY on PostgreSQL, one prepared INSERT elsewhere) writes what
+bulk_create would have written."""
 
 import pytest
 from auditlog.models import LogEntry
@@ -61,7 +62,7 @@ def test_the_rows_go_with_the_callers_transaction(staff):
 
 def test_postgresql_uses_copy(staff, django_assert_num_queries):
     if connection.vendor != "postgresql":
-        pytest.skip("COPY is PostgreSQL's; elsewhere bulk_create writes the rows")
+        pytest.skip("COPY is PostgreSQL's; elsewhere one prepared INSERT writes the rows")
     rows = entries(staff, "copy-only")
     with django_assert_num_queries(0):  # COPY is not an execute(): no INSERT is run
         append_rows(LogEntry, rows)
