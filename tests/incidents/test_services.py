@@ -1,6 +1,6 @@
 """Recording an incident, changing its facts (history kept), the timeline and closing."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from incidents import services
 from incidents.models import Incident, IncidentPolicy, IncidentStep
+from reports.models import IncidentReport
 from tests.factories import make_incident, pdf_upload
 from vendors import retention
 
@@ -108,3 +109,13 @@ def test_retention_deletes_the_timeline_files_and_keeps_the_incident(incident, s
     stored.refresh_from_db()
     assert stored.deleted_at is not None
     assert Incident.objects.filter(pk=incident.pk).exists()
+
+
+def test_the_incident_pdfs_download_name_carries_the_japan_date(incident):
+    report = IncidentReport(incident=incident, language="ja", fingerprint="x")
+    # 16:30 UTC on 3 December is 01:30 on 4 December in Tokyo.
+    report.finished_at = datetime(2026, 12, 3, 16, 30, tzinfo=UTC)
+    assert report.download_name() == "株式会社漏えいテスト_漏えい等報告_下書き_20261204.pdf"
+    report.language = "en"
+    report.finished_at = datetime(2026, 12, 3, 14, 30, tzinfo=UTC)
+    assert report.download_name() == "Leak Test K.K._incident-summary_20261203.pdf"
