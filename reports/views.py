@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import permission_required, role_required
@@ -20,6 +21,13 @@ from .access import get_incident_report_for_user, get_report_for_user, reports_v
 from .models import Report
 
 PAGE_SIZE = 25
+
+
+# Said when the broker is down: the request is kept and queued once it is back.
+UNREACHABLE = gettext_noop(
+    "The report service cannot be reached right now. Your request is saved and "
+    "the PDF will be made as soon as the service is back; nothing is lost."
+)
 
 
 def _assessment_url(report_or_assessment_pk) -> str:
@@ -47,13 +55,7 @@ def request_report(request, assessment_pk):
     with transaction.atomic():
         report, created = services.request_report(assessment, language, user=request.user)
     if created and report.queued_at is None:
-        messages.warning(
-            request,
-            _(
-                "The report service cannot be reached right now. Your request is saved and "
-                "the PDF will be made as soon as the service is back; nothing is lost."
-            ),
-        )
+        messages.warning(request, _(UNREACHABLE))
     elif not created and report.status == Report.Status.READY:
         messages.info(
             request,
@@ -83,6 +85,12 @@ def status(request, pk):
 @permission_required("request_reports")
 def download(request, pk):
     report = get_report_for_user(request.user, pk)
+    return _download(report, fallback=f"report-{report.pk}.pdf")
+
+
+def _download(report, *, fallback):
+    """The stored PDF as an attachment, the download in the audit log; a 404 when there
+    is no file (not rendered yet, or deleted after the retention period)."""
     if not report.is_downloadable:
         raise Http404
     try:
@@ -95,10 +103,6 @@ def download(request, pk):
         action=LogEntry.Action.ACCESS,
         changes={"download": [report.file.name, report.sha256]},
     )
-    return _pdf_response(report, handle, fallback=f"report-{report.pk}.pdf")
-
-
-def _pdf_response(report, handle, *, fallback):
     response = FileResponse(handle, content_type="application/pdf")
     name = report.download_name()
     response["Content-Disposition"] = (
@@ -118,20 +122,8 @@ def retry(request, pk):
     if not queued:
         messages.info(request, _("Only a failed report can be tried again."))
     elif report.queued_at is None:
-        messages.warning(
-            request,
-            _(
-                "The report service cannot be reached right now. Your request is saved and "
-                "the PDF will be made as soon as the service is back; nothing is lost."
-            ),
-        )
+        messages.warning(request, _(UNREACHABLE))
     return redirect(_assessment_url(report.assessment_id))
-
-
-UNREACHABLE = (
-    "The report service cannot be reached right now. Your request is saved and "
-    "the PDF will be made as soon as the service is back; nothing is lost."
-)
 
 
 @require_POST
@@ -166,19 +158,7 @@ def incident_status(request, pk):
 @permission_required("request_reports")
 def incident_download(request, pk):
     report = get_incident_report_for_user(request.user, pk)
-    if not report.is_downloadable:
-        raise Http404
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    LogEntry.objects.log_create(
-        report,
-        force_log=True,
-        action=LogEntry.Action.ACCESS,
-        changes={"download": [report.file.name, report.sha256]},
-    )
-    return _pdf_response(report, handle, fallback=f"incident-{report.pk}.pdf")
+    return _download(report, fallback=f"incident-{report.pk}.pdf")
 
 
 @require_POST
