@@ -25,13 +25,13 @@ import time
 
 ROUNDS = 5
 VENDOR_ROWS = 10_000
-# BENCH_QUICK=1: one round instead of three (the same 10,000 rows).
+# BENCH_QUICK=1: one round instead of five (the same 10,000 rows).
 VENDOR_ROUNDS = 1 if os.environ.get("BENCH_QUICK") else 5
 
 
 def _answered_pair(users, version):
     """(an assessment with every item answered, an empty one) on ``version``."""
-    from tests.assessments.builders import full_marks
+    from tests.factories import full_marks
 
     from assessments.models import Answer, Assessment
     from vendors.models import Vendor
@@ -49,12 +49,8 @@ def _answered_pair(users, version):
 
 def _version_300(users):
     """A published checklist of 300 yes/no and choice items in 10 sections."""
-    from questionnaires.checklist_schema import (
-        ChoiceDoc,
-        ItemDoc,
-        SectionDoc,
-        load_default_checklist,
-    )
+    from questionnaires.checklist_schema import ChoiceDoc, ItemDoc, SectionDoc
+    from questionnaires.checklist_yaml import load_default_checklist
     from questionnaires.checklists import import_doc
 
     base = load_default_checklist()
