@@ -1,4 +1,4 @@
-"""The findings list's filters (django-filter, as the API's): vendor, owner, due date
+"""The findings list's filters (django-filter, as the API's): vendor (by name), owner, due date
 (a range or overdue), severity and status. The vendors and owners offered are those the
 user may see."""
 
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import LocalDateField
 from vendors.access import vendors_visible_to
+from vendors.selectors import search
 
 from .models import Finding
 
@@ -22,8 +23,14 @@ class LocalDateFilter(django_filters.DateFilter):
 
 
 class FindingFilter(django_filters.FilterSet):
+    # The vendor page links here with ?vendor=<pk>: kept as a hidden field. A list of every
+    # vendor as options would grow with the registry (10,000 options), so the visible
+    # filter is the vendor's name, found the way the vendor list's search finds it.
     vendor = django_filters.ModelChoiceFilter(
-        label=_("Vendor"), queryset=None, empty_label=_("All vendors")
+        label=_("Vendor"), queryset=None, widget=forms.HiddenInput
+    )
+    vendor_name = django_filters.CharFilter(
+        label=_("Vendor"), method="filter_vendor_name", max_length=200
     )
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"),
@@ -52,6 +59,7 @@ class FindingFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
+        self.user = user
         self.filters["vendor"].queryset = vendors_visible_to(user).order_by("name_kana", "pk")
         self.filters["owner"].queryset = (
             get_user_model()
@@ -76,6 +84,12 @@ class FindingFilter(django_filters.FilterSet):
                         widget.attrs["class"] = "form-control"
 
         return Form
+
+    def filter_vendor_name(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        found = search(vendors_visible_to(self.user), value).values("pk")
+        return queryset.filter(vendor__in=found)
 
     def filter_status(self, queryset, name, value):
         if value == "unresolved":
