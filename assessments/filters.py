@@ -30,7 +30,10 @@ class FindingFilter(django_filters.FilterSet):
         label=_("Vendor"), queryset=None, widget=forms.HiddenInput
     )
     vendor_name = django_filters.CharFilter(
-        label=_("Vendor"), method="filter_vendor_name", max_length=200
+        label=_("Vendor"),
+        method="filter_vendor_name",
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("Name, reading or corporate number")}),
     )
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"),
