@@ -106,7 +106,7 @@ registry.register(
         due=invitations_due,
         can_disable=False,
         audience="vendor",
-        order=60,
+        order=70,
     )
 )
 registry.register(
@@ -120,7 +120,7 @@ registry.register(
         due=invitations_due,
         can_disable=False,
         audience="vendor",
-        order=61,
+        order=71,
     )
 )
 registry.register(
@@ -135,7 +135,7 @@ registry.register(
         steps=(OVERDUE,),
         due=invitations_overdue_for_staff,
         can_disable=False,
-        order=62,
+        order=72,
     )
 )
 registry.register(
@@ -144,7 +144,7 @@ registry.register(
         label=_("Vendor submitted answers"),
         subject=_("A vendor submitted answers in the portal"),
         summary=_("%(contact)s of %(vendor)s submitted answers to the questionnaire."),
-        order=63,
+        order=73,
     )
 )
 registry.register(
@@ -153,7 +153,7 @@ registry.register(
         label=_("Vendor answered a question"),
         subject=_("A vendor answered a question"),
         summary=_("%(contact)s of %(vendor)s answered your question on item %(item)s."),
-        order=64,
+        order=74,
     )
 )
 
