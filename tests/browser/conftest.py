@@ -83,6 +83,10 @@ def page(browser, live_server):
         context.close()
 
 
+# Give page.wait_for_function a function ("() => ..."): a bare expression is run through
+# eval() in the page when it is polled again, and the CSP (no 'unsafe-eval') refuses it.
+
+
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -44,7 +44,7 @@ def test_a_comment_typed_during_a_slow_save_survives(page, settings, assessment)
         # While CON-01's save is in flight, the user types into another item's comment.
         page.locator("#c-CON-02").press_sequentially(comment, delay=15)
     assert saved.value.status == 200
-    page.wait_for_function("document.querySelector('#rev-CON-01').value === '1'")
+    page.wait_for_function("() => document.querySelector('#rev-CON-01').value === '1'")
     assert page.locator("#c-CON-02").input_value() == comment
     assert page.locator("#c-CON-02").evaluate("el => el === document.activeElement")
     assert page.locator("#v-CON-01-yes").is_checked()
@@ -59,7 +59,7 @@ def test_a_comment_typed_during_a_slow_save_survives(page, settings, assessment)
     # CON-01's own comment saves with the revision its first save brought: no conflict.
     with page.expect_response(lambda r: r.url.endswith("/items/CON-01/answer/")):
         page.locator("#c-CON-03").focus()
-    page.wait_for_function("document.querySelector('#rev-CON-01').value === '2'")
+    page.wait_for_function("() => document.querySelector('#rev-CON-01').value === '2'")
     assert page.locator(".alert-warning").count() == 0
     assert stored(assessment, "CON-01") == ("yes", "確認済み")
     assert stored(assessment, "CON-02") == (None, comment)
@@ -81,11 +81,11 @@ def test_a_number_typed_on_during_its_own_save_is_not_replaced(page, settings, a
         number.focus()
         number.fill("48")  # typed on before the answer came back
     assert first.value.status == 200
-    page.wait_for_function("document.querySelector('#rev-INC-01').value === '1'")
+    page.wait_for_function("() => document.querySelector('#rev-INC-01').value === '1'")
     assert number.input_value() == "48"
     with page.expect_response(lambda r: r.url.endswith("/items/INC-01/answer/")):
         number.press("Tab")
-    page.wait_for_function("document.querySelector('#rev-INC-01').value === '2'")
+    page.wait_for_function("() => document.querySelector('#rev-INC-01').value === '2'")
     assert stored(assessment, "INC-01")[0] == 48
     assert number.input_value() == "48"
 
@@ -113,7 +113,7 @@ def test_the_section_list_stays_in_view_and_leads_on(page, assessment):
     page.wait_for_url(lambda url: "/login" not in url)
     page.goto(reverse("assessments:section", args=[assessment.pk, "POL"]))
     page.mouse.wheel(0, 4000)
-    page.wait_for_function("window.scrollY > 1000")
+    page.wait_for_function("() => window.scrollY > 1000")
     assert page.locator("#section-nav").is_visible()
     box = page.locator("#section-nav").bounding_box()
     assert 0 <= box["y"] < page.viewport_size["height"]
@@ -135,7 +135,7 @@ def test_at_390_px_the_section_list_is_one_bar_that_opens(browser, live_server, 
         assert page.locator("#section-nav").is_hidden()
         toggle = page.locator(".section-switcher button")
         page.mouse.wheel(0, 3000)
-        page.wait_for_function("window.scrollY > 1000")
+        page.wait_for_function("() => window.scrollY > 1000")
         assert toggle.is_visible()  # the bar stays at the top while the items scroll
         assert toggle.bounding_box()["y"] < 100
         toggle.click()

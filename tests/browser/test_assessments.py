@@ -87,7 +87,7 @@ def test_assessment_from_first_answer_to_approval(page, staff, manager, media):
     number.fill("２４")
     with page.expect_response(lambda r: r.url.endswith("/items/INC-01/answer/")):
         number.press("Tab")
-    page.wait_for_function("document.querySelector('#v-INC-01').value === '24'")
+    page.wait_for_function("() => document.querySelector('#v-INC-01').value === '24'")
     assert stored(assessment, "INC-01") == 24
     choose(page, "v-INC-02-yes")
 

@@ -41,7 +41,7 @@ def test_the_bell_shows_the_count_and_updates_without_a_reload(page, staff, noti
     page.wait_for_url(re.compile(r"/notifications/"))
     assert page.locator("[data-testid=notification-count]").count() == 0
     page.click("[data-testid=lang-en]")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     # A new notification while the page is open reaches the bell by htmx polling (once
     # the bell fetched on load is in place).
     page.locator("#notification-bell[hx-trigger^=every]").wait_for(state="attached")
@@ -73,5 +73,5 @@ def test_the_notifications_page_at_phone_width(page, staff, notified):
     page.click(".navbar-toggler")
     page.locator("[data-testid=notification-bell]").wait_for(state="visible")
     page.click("[data-testid=lang-en]")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     screenshot(page, "notifications-phone-en")

@@ -133,7 +133,7 @@ def test_vendor_answers_through_the_emailed_link(
     number.fill("１２")
     with page.expect_response(lambda r: r.url.endswith("/portal/items/INC-01/answer/")):
         number.press("Tab")
-    page.wait_for_function("document.querySelector('#v-INC-01').value === '12'")
+    page.wait_for_function("() => document.querySelector('#v-INC-01').value === '12'")
 
     # English, remembered, and a phone-sized screen.
     page.click("[data-testid=portal-lang-en]")

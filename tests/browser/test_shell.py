@@ -14,7 +14,7 @@ def test_log_in_see_japanese_dashboard_and_switch_to_english(page, staff):
     screenshot(page, "shell-dashboard-ja")
 
     page.click("[data-testid=lang-en]")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert page.locator("h1").inner_text() == "Dashboard"
     assert page.get_by_role("link", name="Vendors").first.is_visible()
     page.reload()

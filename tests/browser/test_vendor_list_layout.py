@@ -56,7 +56,7 @@ def test_desktop_filters_headers_and_badges_fit(page, staff, listed, language):
     page.wait_for_url(lambda url: "/login" not in url)
     if language == "en":
         page.click("[data-testid=lang-en]")
-        page.wait_for_function("document.documentElement.lang === 'en'")
+        page.wait_for_function("() => document.documentElement.lang === 'en'")
     page.goto("/vendors/")
     cut = [s for s in page.evaluate(SELECTS_FIT) if not s["fits"]]
     assert cut == []
@@ -77,7 +77,7 @@ def test_phone_shows_cards_and_folds_the_filters(page, staff, listed, language):
         page.goto("/")
         page.locator(".navbar-toggler").click()
         page.click("[data-testid=lang-en]")
-        page.wait_for_function("document.documentElement.lang === 'en'")
+        page.wait_for_function("() => document.documentElement.lang === 'en'")
     page.goto("/vendors/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     status = page.locator("#id_status")
