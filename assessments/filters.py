@@ -1,6 +1,6 @@
 """The findings list's filters (django-filter, as the API's): vendor (by name), owner, due date
-(a range or overdue), severity and status. The vendors and owners offered are those the
-user may see."""
+(a range or overdue), severity and status. A vendor is found, and the owners offered,
+among those the user may see."""
 
 import django_filters
 from django import forms
@@ -63,7 +63,7 @@ class FindingFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.user = user
-        self.filters["vendor"].queryset = vendors_visible_to(user).order_by("name_kana", "pk")
+        self.filters["vendor"].queryset = vendors_visible_to(user)  # checks ?vendor=<pk>
         self.filters["owner"].queryset = (
             get_user_model()
             .objects.filter(is_active=True, groups__isnull=False)

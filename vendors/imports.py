@@ -658,7 +658,8 @@ def _creation_diff():
     registered = auditlog.get_model_fields(Vendor)
     if registered["mask_fields"] or getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False):
         return lambda vendor: model_instance_diff(None, vendor) or {}
-    known = {}
+    known = {}  # the audited fields with their "before" values, from the first vendor
+    shown_values = {}  # (field, type, raw value) -> get_field_value's answer
 
     def diff(vendor) -> dict:
         if not known:  # from a saved vendor, as a save's entry is (reverse relations too)
@@ -682,11 +683,11 @@ def _creation_diff():
             return get_field_value(vendor, f)
         raw = getattr(vendor, f.attname)
         try:
-            return known[f.name, type(raw), raw]
+            return shown_values[f.name, type(raw), raw]
         except TypeError:  # a list or a dict: not a key
             return get_field_value(vendor, f)
         except KeyError:
-            value = known[f.name, type(raw), raw] = get_field_value(vendor, f)
+            value = shown_values[f.name, type(raw), raw] = get_field_value(vendor, f)
             return value
 
     return diff

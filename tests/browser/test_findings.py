@@ -53,3 +53,30 @@ def test_the_vendor_is_found_by_the_name_typed(
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, f"findings-by-vendor-name-{language}-390")
+
+
+@pytest.mark.parametrize(
+    ("language", "all_of_them"), [("ja", "株式会社はやぶさ物流以外も表示"), ("en", "Not only")]
+)
+def test_from_the_vendor_page_the_list_keeps_one_vendor_until_let_go(
+    page, live_server, two_vendors, manager, language, all_of_them
+):
+    log_in(page, "bob")
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    page.goto(f"/findings/?vendor={two_vendors[0].pk}")
+    rows = page.locator("tbody tr")
+    assert rows.count() == 3
+    assert "株式会社はやぶさ物流" in page.locator("h1").inner_text()
+    let_go = page.get_by_test_id("all-vendors")
+    assert all_of_them in let_go.inner_text()
+    screenshot(page, f"findings-of-one-vendor-{language}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, f"findings-of-one-vendor-{language}-390")
+    with page.expect_navigation():
+        let_go.click()
+    assert rows.count() == 6
+    assert page.get_by_test_id("all-vendors").count() == 0
